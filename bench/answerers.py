@@ -1,0 +1,249 @@
+"""Extractive vs model answers on ViNewsQA, side by side in one run.
+
+    .venv/bin/python bench/answerers.py --limit 100 --unindexed 5
+
+Indexes the benchmark corpus (with the distractors) minus a few held-out articles, asks a
+fixed sample of questions about indexed articles and every question about the held-out
+ones, and answers each retrieval with every answerer. Prints token F1, the "contains a
+gold answer" rate, wrong figures, abstention on questions whose article is not indexed,
+and time to first token / total time (p50, p95) per answer.
+
+A wrong figure: a non-abstained answer whose numbers are none of the gold answers' numbers
+(for a question whose gold answer has a number), or any number in an answer to a question
+whose article is not indexed. Results are appended to a JSONL file per configuration so an
+interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import random
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hoidap.evaluate import (  # noqa: E402
+    Question,
+    contains_answer,
+    format_table,
+    load_questions,
+    percentile,
+    token_f1,
+)
+from hoidap.settings import Settings, quiet_network  # noqa: E402
+
+DEFAULT_BENCH = ROOT.parent / "shared" / "bench" / "vinewsqa-dev"
+BENCH_VERSION = 2  # bump when the answerers' code changes, so old results are not reused
+
+
+@dataclass
+class Result:
+    """One answerer's answer to one question, with its timings."""
+
+    id: str
+    answerer: str
+    indexed: bool
+    text: str
+    abstained: bool
+    written_by: str
+    note: str | None
+    ttft_ms: float
+    total_ms: float
+
+
+def pick_questions(
+    questions: list[Question], limit: int, unindexed_docs: int, seed: int
+) -> tuple[list[Question], list[Question], set[str]]:
+    """A fixed sample about indexed articles, and all questions about held-out articles."""
+    rng = random.Random(seed)
+    docs = sorted({q.doc_id for q in questions})
+    held_out = set(rng.sample(docs, unindexed_docs)) if unindexed_docs else set()
+    indexed = [q for q in questions if q.doc_id not in held_out]
+    rng.shuffle(indexed)  # a smaller --limit asks a prefix of a larger one's questions
+    return indexed[:limit], [q for q in questions if q.doc_id in held_out], held_out
+
+
+def build_index(bench: Path, held_out: set[str], settings: Settings) -> None:
+    from ingest import ingest
+
+    files = [
+        p
+        for folder in ("corpus", "distractors")
+        for p in sorted((bench / folder).glob("*.txt"))
+        if p.stem not in held_out
+    ]
+    started = time.perf_counter()
+    report = ingest([str(p) for p in files], prune=True, settings=settings)
+    print(f"index: {report.summary()} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+
+def run_key(settings: Settings, answerers: list[str], seed: int) -> str:
+    """A name for this configuration: results are only reused for the same one."""
+    from qa import llm_answer
+
+    blob = json.dumps(
+        [
+            llm_answer.SYSTEM_PROMPT,
+            llm_answer.USER_TEMPLATE,
+            settings.k,
+            settings.llm_max_tokens,
+            settings.llm_passages,
+            settings.llm_ctx,
+            BENCH_VERSION,
+            settings.llm_relevance_threshold,
+            settings.abstain_threshold,
+            answerers,
+            seed,
+        ]
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+def ask_all(
+    asked: list[tuple[Question, bool]],
+    answerers: list[str],
+    settings: Settings,
+    out: Path,
+) -> list[Result]:
+    """Retrieve once per question and answer with each answerer; append results to ``out``."""
+    from qa.api import Answer
+    from qa.chain import make_answerer, prepare_question
+    from qa.retriever import HybridRetriever
+    from store.index import get_index
+
+    done: dict[tuple[str, str], Result] = {}
+    if out.exists():
+        for line in out.read_text(encoding="utf-8").splitlines():
+            row = Result(**json.loads(line))
+            done[(row.id, row.answerer)] = row
+    index = get_index(settings)
+    retriever = HybridRetriever(index, settings)
+    responders = {name: make_answerer(settings, index, name) for name in answerers}
+    results: list[Result] = []
+    with out.open("a", encoding="utf-8") as sink:
+        for number, (question, indexed) in enumerate(asked, start=1):
+            todo = [name for name in answerers if (question.id, name) not in done]
+            if todo:
+                started = time.perf_counter()
+                found = retriever.retrieve(prepare_question(question.question))
+                retrieval_ms = (time.perf_counter() - started) * 1000
+            for name in answerers:
+                if (question.id, name) in done:
+                    results.append(done[(question.id, name)])
+                    continue
+                started = time.perf_counter()
+                first: float | None = None
+                final = None
+                for item in responders[name].stream(found):
+                    if first is None:
+                        first = time.perf_counter()
+                    if isinstance(item, Answer):
+                        final = item
+                ended = time.perf_counter()
+                assert final is not None and first is not None
+                result = Result(
+                    question.id,
+                    name,
+                    indexed,
+                    final.text,
+                    final.abstained,
+                    final.answerer,
+                    final.note,
+                    retrieval_ms + (first - started) * 1000,
+                    retrieval_ms + (ended - started) * 1000,
+                )
+                sink.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
+                sink.flush()
+                results.append(result)
+            if number % 10 == 0:
+                print(f"{number}/{len(asked)} questions", file=sys.stderr)
+    return results
+
+
+def wrong_figure(result: Result, question: Question) -> bool:
+    from qa.llm_answer import figure_values, figures
+
+    if result.abstained:
+        return False
+    said = {v for f in figures(result.text) for v in figure_values(f)}
+    if not result.indexed:
+        return bool(said)
+    gold = {v for answer in question.answers for f in figures(answer) for v in figure_values(f)}
+    return bool(gold and said and not said & gold)
+
+
+def score(results: list[Result], questions: dict[str, Question]) -> dict[str, float]:
+    indexed = [r for r in results if r.indexed]
+    unindexed = [r for r in results if not r.indexed]
+
+    def f1(r: Result) -> float:
+        prediction = "" if r.abstained else r.text
+        return max((token_f1(prediction, a) for a in questions[r.id].answers), default=0.0)
+
+    def mean(values: list[float]) -> float:
+        return statistics.fmean(values) if values else float("nan")
+
+    model = [r for r in results if r.answerer != "extractive"]
+    ttft = [r.ttft_ms for r in results]
+    total = [r.total_ms for r in results]
+    return {
+        "f1": mean([f1(r) for r in indexed]),
+        "contains": mean(
+            [float(not r.abstained and contains_answer(r.text, questions[r.id].answers))
+             for r in indexed]
+        ),
+        "wrong_figures": mean([float(wrong_figure(r, questions[r.id])) for r in results]),
+        "abstain_indexed": mean([float(r.abstained) for r in indexed]),
+        "abstain_unindexed": mean([float(r.abstained) for r in unindexed]),
+        "fallback_rate": mean([float(r.written_by != r.answerer) for r in model])
+        if model
+        else 0.0,
+        "ttft_latency_p50": percentile(ttft, 0.5),
+        "ttft_latency_p95": percentile(ttft, 0.95),
+        "total_latency_p50": percentile(total, 0.5),
+        "total_latency_p95": percentile(total, 0.95),
+        "n": float(len(results)),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
+    parser.add_argument("--limit", type=int, default=100, help="questions on indexed articles")
+    parser.add_argument("--unindexed", type=int, default=5, help="articles held out of the index")
+    parser.add_argument("--answerers", default="extractive,local")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, help="JSONL of per-answer results (resumable)")
+    args = parser.parse_args(argv)
+    quiet_network()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    settings = Settings.from_env()
+    names = [n.strip() for n in args.answerers.split(",") if n.strip()]
+    questions = load_questions(args.bench / "questions.jsonl")
+    sample, unindexed, held_out = pick_questions(questions, args.limit, args.unindexed, args.seed)
+    tag = hashlib.sha256(",".join(sorted(held_out)).encode()).hexdigest()[:8]
+    settings = replace(settings, data_dir=settings.cache_dir / "bench" / f"vinewsqa-{tag}")
+    build_index(args.bench, held_out, settings)
+    key = run_key(settings, names, args.seed)
+    out = args.out or settings.cache_dir / "bench" / f"answerers-{key}.jsonl"
+    asked = [(q, False) for q in unindexed] + [(q, True) for q in sample]
+    print(f"{len(sample)} questions on indexed articles, {len(unindexed)} on "
+          f"{len(held_out)} held-out articles; results in {out}", file=sys.stderr)
+    results = ask_all(asked, names, settings, out)
+    by_id = {q.id: q for q, _ in asked}
+    table = {name: score([r for r in results if r.answerer == name], by_id) for name in names}
+    print(format_table(table))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

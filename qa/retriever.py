@@ -1,0 +1,101 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused into one ranking.
+
+A question typed without diacritics is detected and handled on purpose: the lexical side
+searches the folded index, and the dense side gets the question with its diacritics
+restored from the corpus's own vocabulary (the dense model barely understands folded text).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from hoidap.settings import Settings
+from qa.types import Source
+from store.index import Index
+from store.lexical import has_diacritics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What retrieval found for one question, with how it searched."""
+
+    question: str
+    sources: list[Source]
+    folded: bool = False
+    dense_query: str = ""
+    lexical_scores: dict[str, float] = field(default_factory=dict)
+    dense_scores: dict[str, float] = field(default_factory=dict)
+
+
+def fuse_rrf(rankings: list[list[str]], weights: list[float], k: int) -> dict[str, float]:
+    """Reciprocal rank fusion: rank-based, so scales of the two lists do not matter."""
+    fused: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, cid in enumerate(ranking):
+            fused[cid] = fused.get(cid, 0.0) + weight / (k + rank + 1)
+    return fused
+
+
+def fuse_convex(scored: list[dict[str, float]], weights: list[float]) -> dict[str, float]:
+    """Convex combination of min-max normalized scores (missing from a list counts as 0)."""
+    fused: dict[str, float] = {}
+    for scores, weight in zip(scored, weights, strict=True):
+        if not scores:
+            continue
+        low, high = min(scores.values()), max(scores.values())
+        span = (high - low) or 1.0
+        for cid, score in scores.items():
+            fused[cid] = fused.get(cid, 0.0) + weight * (score - low) / span
+    return fused
+
+
+def _to_source(cid: str, score: float, text: str, meta: dict[str, Any]) -> Source:
+    page = meta.get("page")
+    return Source(
+        source=str(meta.get("name") or meta.get("source") or ""),
+        title=str(meta.get("title") or ""),
+        page=int(page) if isinstance(page, int) and page >= 0 else None,
+        chunk_id=cid,
+        score=float(score),
+        text=text,
+        heading=str(meta.get("heading") or "") or None,
+        start=meta.get("start"),
+        end=meta.get("end"),
+    )
+
+
+class HybridRetriever:
+    """Dense + BM25 over one :class:`Index`; ``k``, ``fetch_k`` and fusion come from settings."""
+
+    def __init__(self, index: Index, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+
+    def retrieve(self, question: str, k: int | None = None) -> Retrieval:
+        k = k or self.settings.k
+        fetch = max(self.settings.fetch_k, k)
+        folded = not has_diacritics(question)
+        dense_query = self.index.lexical.restore_diacritics(question) if folded else question
+        dense = self.index.dense_search(dense_query, fetch)
+        lexical = self.index.lexical_search(question, fetch, folded=folded)
+        dense_scores = {h.chunk_id: h.similarity for h in dense}
+        lexical_scores = dict(lexical)
+        weights = [self.settings.dense_weight, self.settings.lexical_weight]
+        if self.settings.fusion == "convex":
+            fused = fuse_convex([dense_scores, lexical_scores], weights)
+        else:
+            fused = fuse_rrf(
+                [[h.chunk_id for h in dense], [cid for cid, _ in lexical]],
+                weights,
+                self.settings.rrf_k,
+            )
+        top = sorted(fused, key=lambda cid: -fused[cid])[:k]
+        known = {h.chunk_id: (h.text, h.metadata) for h in dense}
+        missing = [cid for cid in top if cid not in known]
+        known.update(self.index.get_chunks(missing))
+        sources = [_to_source(cid, fused[cid], *known[cid]) for cid in top if cid in known]
+        return Retrieval(question, sources, folded, dense_query, lexical_scores, dense_scores)

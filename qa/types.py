@@ -1,0 +1,60 @@
+"""The results a question gets: an :class:`Answer` with the :class:`Source` passages it quotes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ABSTAIN_MESSAGE = "Không tìm thấy thông tin này trong tài liệu."
+
+
+@dataclass(frozen=True)
+class Source:
+    """One retrieved passage, numbered by its position in :attr:`Answer.sources` (1-based)."""
+
+    source: str
+    title: str
+    page: int | None
+    chunk_id: str
+    score: float
+    text: str
+    heading: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "page": self.page,
+            "chunk_id": self.chunk_id,
+            "score": round(float(self.score), 6),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``answer()`` returns.
+
+    ``quotes`` are the verbatim sentences the extractive answerer picked (so the page can
+    highlight them); ``answerer`` names who wrote ``text``; ``note`` says when a model's
+    answer was replaced by the extractive one, and why.
+    """
+
+    text: str
+    abstained: bool
+    sources: list[Source] = field(default_factory=list)
+    question: str = ""
+    answerer: str = "extractive"
+    quotes: list[str] = field(default_factory=list)
+    note: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "answer": self.text,
+            "abstained": self.abstained,
+            "sources": [s.to_json() for s in self.sources],
+        }
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)

@@ -1,0 +1,189 @@
+"""Example questions drawn from the indexed documents, so a new user sees what works.
+
+Reports are full of figures, and "how many…?" is what people ask them, so candidates are
+made from clauses with a number: "thành lập 33 tổ lưu động" becomes "Thành lập bao nhiêu tổ
+lưu động?". A candidate is kept only if the extractive answerer, asked it, quotes a sentence
+containing that number, so no example leads to an abstention. The list is cached per state of
+the manifest and rebuilt in the background after an ingest or a delete.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterator
+
+from hoidap.settings import Settings
+from store.manifest import Manifest
+
+log = logging.getLogger(__name__)
+
+MAX_EXAMPLES = 4
+MAX_CANDIDATES = 16
+CHUNKS_PER_DOCUMENT = 6
+NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+# "32,2" and "1.700" are numbers: a comma or dot splits clauses only before a space
+_CLAUSE_SPLIT = re.compile(r"[;:()\[\]“”\"…!?]|[.,](?=\s|$)|\s[-–—]\s")
+_NUMBER_IN_CLAUSE = re.compile(rf"(?<![\w.,])({NUMBER})(\s?%)?(?![\w.,]?\d)")
+# A number after these words is a name or a date, not a quantity to ask about.
+_NOT_A_QUANTITY = {
+    "năm",
+    "khóa",
+    "khoá",
+    "thứ",
+    "số",
+    "lần",
+    "giai",
+    "đoạn",
+    "ngày",
+    "tháng",
+    "quý",
+    "nghị",
+    "định",
+    "điều",
+    "khoản",
+    "mục",
+    "phần",
+    "chương",
+    "trang",
+    "kỳ",
+    "tuổi",
+}
+# "hơn 130 tấn": the modifier belongs to the number, the question drops it
+_MODIFIERS = {"hơn", "trên", "gần", "khoảng", "dưới", "tới", "đến", "tổng", "cộng", "còn"}
+MAX_LEAD_WORDS = 6
+MAX_TAIL_WORDS = 8
+MAX_SUBJECT_WORDS = 14
+_WORD = re.compile(r"^[^\W\d_][\w-]*$", re.UNICODE)
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _all_words(words: list[str]) -> bool:
+    return all(_WORD.match(w) for w in words)
+
+
+def candidates_from_text(text: str) -> Iterator[tuple[str, str]]:
+    """``(question, number)`` pairs for the clauses of ``text`` that state one quantity."""
+    for clause in _CLAUSE_SPLIT.split(text):
+        clause = " ".join(clause.split())
+        matches = list(_NUMBER_IN_CLAUSE.finditer(clause))
+        if len(matches) != 1:
+            continue
+        match = matches[0]
+        number, percent = match.group(1), bool(match.group(2))
+        if re.fullmatch(r"(19|20)\d\d", number):
+            continue
+        before = _words(clause[: match.start()])
+        after = _words(clause[match.end() :])
+        if before and before[-1].lower() in _NOT_A_QUANTITY:
+            continue
+        while before and before[-1].lower() in _MODIFIERS:
+            before.pop()
+        # whole clauses only: a question cut out of the middle of a phrase reads badly
+        if percent:
+            if after or not 3 <= len(before) <= MAX_SUBJECT_WORDS or not _all_words(before):
+                continue
+            question = " ".join(before) + " bao nhiêu phần trăm?"
+        else:
+            if len(before) > MAX_LEAD_WORDS or not 2 <= len(after) <= MAX_TAIL_WORDS:
+                continue
+            if not _all_words(before + after) or len(before) + len(after) < 3:
+                continue
+            question = " ".join([*before, "bao nhiêu", *after]) + "?"
+        yield question[0].upper() + question[1:], number
+
+
+def _sample_texts(settings: Settings, manifest: Manifest) -> list[str]:
+    """The first chunks of each document, newest documents first."""
+    from store.index import get_index
+
+    records = sorted(manifest.documents.values(), key=lambda r: r.ingested_at, reverse=True)
+    ids = [cid for rec in records[:8] for cid in rec.chunk_ids[:CHUNKS_PER_DOCUMENT]]
+    chunks = get_index(settings).get_chunks(ids)
+    return [chunks[cid][0] for cid in ids if cid in chunks]
+
+
+def build_examples(settings: Settings, limit: int = MAX_EXAMPLES) -> list[str]:
+    """Up to ``limit`` questions the index answers, checked by asking them (extractive)."""
+    from qa.api import answer
+    from ui.asking import open_index
+
+    manifest = Manifest.load(settings.manifest_path)
+    if not manifest.documents:
+        return []
+    open_index(settings)
+    seen: set[str] = set()
+    candidates: list[tuple[str, str]] = []
+    for text in _sample_texts(settings, manifest):
+        for question, number in candidates_from_text(text):
+            if question.lower() not in seen:
+                seen.add(question.lower())
+                candidates.append((question, number))
+    # shortest first: short questions read best as suggestions
+    candidates.sort(key=lambda qn: len(qn[0]))
+    chosen: list[str] = []
+    for question, number in candidates[:MAX_CANDIDATES]:
+        try:
+            result = answer(question, settings=settings, answerer="extractive")
+        except Exception:
+            log.debug("example %r failed", question, exc_info=True)
+            continue
+        if not result.abstained and number in result.text:
+            chosen.append(question)
+            if len(chosen) >= limit:
+                break
+    return chosen
+
+
+class ExampleCache:
+    """The examples for the current manifest; rebuilt in a background thread when it changes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._stamp: object = None
+        self._examples: list[str] = []
+        self._building = False
+
+    def _manifest_stamp(self) -> object:
+        try:
+            stat = self.settings.manifest_path.stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size)
+
+    def get(self, *, wait: bool = False) -> list[str]:
+        """The current examples; a stale list is returned while the new one is built."""
+        stamp = self._manifest_stamp()
+        with self._lock:
+            fresh = stamp == self._stamp
+            current = list(self._examples)
+        if fresh:
+            return current
+        if wait:
+            self.refresh()
+            with self._lock:
+                return list(self._examples)
+        self.refresh_in_background()
+        return current
+
+    def refresh(self) -> None:
+        stamp = self._manifest_stamp()
+        try:
+            examples = build_examples(self.settings)
+        except Exception:
+            log.warning("could not build example questions", exc_info=True)
+            examples = []
+        with self._lock:
+            self._stamp, self._examples, self._building = stamp, examples, False
+
+    def refresh_in_background(self) -> None:
+        with self._lock:
+            if self._building:
+                return
+            self._building = True
+        threading.Thread(target=self.refresh, name="hoidap-examples", daemon=True).start()
