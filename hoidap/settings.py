@@ -59,7 +59,7 @@ class Settings:
     chroma_url: str | None = None
 
     # chunking (chosen by measurement on shared/bench, see README)
-    chunk_size: int = 700
+    chunk_size: int = 1000
     chunk_overlap: int = 1  # sentences carried over into the next chunk
 
     # retrieval

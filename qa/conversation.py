@@ -35,6 +35,15 @@ REWRITE_TEMPLATE = """Hội thoại:
 Câu hỏi cuối: {question}
 Câu hỏi đầy đủ:"""
 
+# one worked example: a small model copies a pattern better than it follows a rule
+REWRITE_EXAMPLE = (
+    REWRITE_TEMPLATE.format(
+        history="Người dùng: Năm 2021 công ty X có bao nhiêu nhân viên?\n"
+        "Trợ lý: Năm 2021 công ty X có 250 nhân viên [1].",
+        question="Còn số chi nhánh thì sao?",
+    ),
+    "Năm 2021 công ty X có bao nhiêu chi nhánh?",
+)
 REWRITE_MAX_TOKENS = 64
 MAX_QUESTION_WORDS_FOR_FOLLOW_UP = 7
 
@@ -152,7 +161,7 @@ def usable_rewrite(rewrite: str, question: str) -> bool:
     """A model rewrite is used only when it is one Vietnamese question keeping the figures."""
     if not rewrite or len(rewrite) > 300 or _CJK.search(rewrite):
         return False
-    if not has_diacritics(rewrite):
+    if not has_diacritics(rewrite) or looks_like_follow_up(rewrite):
         return False
     figures = re.findall(r"\d+", question)
     return all(f in rewrite for f in figures)
@@ -198,7 +207,7 @@ class Chat:
         return rewrite_by_rules(self.history, question)
 
     def _rewrite_by_model(self, name: str, question: str) -> str:
-        from langchain_core.messages import HumanMessage, SystemMessage
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
         from qa.llm_answer import chat_model, local_endpoint, openai_endpoint, stream_text
 
@@ -210,6 +219,8 @@ class Chat:
             lines.append(f"Trợ lý: {turn.answer.text[:300]}")
         messages = [
             SystemMessage(REWRITE_SYSTEM),
+            HumanMessage(REWRITE_EXAMPLE[0]),
+            AIMessage(REWRITE_EXAMPLE[1]),
             HumanMessage(REWRITE_TEMPLATE.format(history="\n".join(lines), question=question)),
         ]
         model = chat_model(endpoint, settings, max_tokens=REWRITE_MAX_TOKENS)

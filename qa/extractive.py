@@ -8,8 +8,8 @@ sentence covers enough of the question it abstains instead of quoting something 
 from __future__ import annotations
 
 import math
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ingest.chunking import split_sentences
 from qa.types import ABSTAIN_MESSAGE, Answer, Source

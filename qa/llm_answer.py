@@ -34,17 +34,16 @@ log = logging.getLogger(__name__)
 SYSTEM_PROMPT = """Bạn là trợ lý hỏi đáp trên tài liệu tiếng Việt.
 Quy tắc:
 - Chỉ dùng thông tin trong các đoạn trích được đánh số [1], [2], ... của người dùng.
-- Trả lời ngắn gọn, một hoặc hai câu, bằng tiếng Việt, kể cả khi đoạn trích hay câu hỏi \
-có tiếng Anh.
-- Chép đúng số liệu, ngày tháng và tên riêng như trong đoạn trích.
-- Ghi số đoạn trích đã dùng trong ngoặc vuông ở cuối câu, ví dụ [1] hoặc [2].
+- Trả lời bằng một câu đầy đủ, ngắn gọn, bằng tiếng Việt, kể cả khi đoạn trích hay câu \
+hỏi có tiếng Anh. Chép đúng số liệu, ngày tháng và tên riêng như trong đoạn trích.
+- Cuối câu trả lời ghi số đoạn trích đã dùng trong ngoặc vuông. Ví dụ: \
+"Công ty X có 250 nhân viên [2]."
 - Nếu các đoạn trích không có câu trả lời, chỉ viết: "Tài liệu không có thông tin này.\""""
 
 USER_TEMPLATE = """Đoạn trích:
 {passages}
 
-Câu hỏi: {question}
-Trả lời (tiếng Việt, ngắn gọn, có [số đoạn]):"""
+Câu hỏi: {question}"""
 
 MODEL_ABSTAIN = "Tài liệu không có thông tin này."
 

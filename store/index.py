@@ -49,7 +49,9 @@ class Index:
     @property
     def vectors(self) -> VectorStore:
         if self._vectors is None:
-            self._vectors = VectorStore(self.settings, self.embedder.name, self.embedder.dimension)
+            self._vectors = VectorStore(
+                self.settings, self.embedder.name, lambda: self.embedder.dimension
+            )
         return self._vectors
 
     @property
@@ -69,6 +71,7 @@ class Index:
         if not chunks:
             return
         vectors = self.embedder.embed_documents([search_text(c.text, c.metadata) for c in chunks])
+        self.vectors.check_dimension(len(vectors[0]))
         self.vectors.upsert(
             [c.chunk_id for c in chunks],
             [c.text for c in chunks],
@@ -111,7 +114,9 @@ class Index:
 
     # reading --------------------------------------------------------------------------
     def dense_search(self, query: str, n: int) -> list[DenseHit]:
-        return self.vectors.search(self.embedder.embed_query(query), n)
+        vector = self.embedder.embed_query(query)
+        self.vectors.check_dimension(len(vector))
+        return self.vectors.search(vector, n)
 
     def lexical_search(self, query: str, n: int, *, folded: bool) -> list[tuple[str, float]]:
         self.lexical.refresh()

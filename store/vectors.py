@@ -9,7 +9,7 @@ mixing vector spaces gives silently wrong answers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -76,25 +76,43 @@ def make_client(settings: Settings) -> Any:
 class VectorStore:
     """One Chroma collection of chunks."""
 
-    def __init__(self, settings: Settings, model_name: str, dimension: int) -> None:
+    def __init__(
+        self, settings: Settings, model_name: str, dimension: Callable[[], int]
+    ) -> None:
+        """Open the collection; ``dimension`` is only called (loading the model) to create it.
+
+        Re-ingest of unchanged files and prune must not pay for loading the model.
+        """
         self.client = make_client(settings)
-        self.collection = self.client.get_or_create_collection(
-            name=settings.collection,
-            embedding_function=None,
-            metadata={
-                "hnsw:space": "cosine",
-                "embedding_model": model_name,
-                "embedding_dim": dimension,
-            },
-        )
-        meta = self.collection.metadata or {}
-        stored = (meta.get("embedding_model"), meta.get("embedding_dim"))
-        if stored != (model_name, dimension):
-            msg = (
-                f"Chỉ mục được tạo bằng mô hình {stored[0]} ({stored[1]} chiều), không phải "
-                f"{model_name} ({dimension} chiều). Hãy dùng lại mô hình cũ hoặc một thư mục dữ "
-                f"liệu mới. (The index was built with another embedding model.)"
+        self.model_name = model_name
+        try:
+            self.collection = self.client.get_collection(settings.collection)
+        except Exception:  # chromadb raises NotFoundError/ValueError depending on version
+            self.collection = self.client.get_or_create_collection(
+                name=settings.collection,
+                embedding_function=None,
+                metadata={
+                    "hnsw:space": "cosine",
+                    "embedding_model": model_name,
+                    "embedding_dim": dimension(),
+                },
             )
+        self.dimension = int((self.collection.metadata or {}).get("embedding_dim") or 0)
+        stored = (self.collection.metadata or {}).get("embedding_model")
+        if stored != model_name:
+            raise ModelMismatchError(self._mismatch(str(stored), model_name))
+
+    @staticmethod
+    def _mismatch(stored: str, wanted: str) -> str:
+        return (
+            f"Chỉ mục được tạo bằng mô hình {stored}, không phải {wanted}. Hãy dùng lại mô hình "
+            f"cũ hoặc một thư mục dữ liệu mới. (The index was built with another embedding "
+            f"model: {stored}, not {wanted}.)"
+        )
+
+    def check_dimension(self, dimension: int) -> None:
+        if self.dimension and dimension != self.dimension:
+            msg = self._mismatch(f"{self.model_name} ({self.dimension}d)", f"{dimension}d")
             raise ModelMismatchError(msg)
 
     def count(self) -> int:

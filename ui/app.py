@@ -60,6 +60,11 @@ THEME = gr.themes.Soft(
 )
 
 CSS_PATH = Path(__file__).with_name("style.css")
+# Gradio's login form has English labels only; the message says what they mean.
+LOGIN_MESSAGE = (
+    "Đăng nhập để dùng trang Hỏi đáp báo cáo: nhập tên đăng nhập (username) và "
+    "mật khẩu (password) rồi bấm Login."
+)
 
 WELCOME = """<div class="welcome">
 <div class="welcome-icon">💬</div>
@@ -635,11 +640,19 @@ def serve(settings: Settings) -> None:
     demo = build_app(settings)
     threading.Thread(target=demo.hoidap.warm_up, name="hoidap-warmup", daemon=True).start()  # type: ignore[attr-defined]
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=256)
+    app_kwargs: dict[str, Any] = {}
+    if auth:
+        from starlette.middleware import Middleware
+
+        from ui.security import HideApiBeforeLogin
+
+        app_kwargs["middleware"] = [Middleware(HideApiBeforeLogin)]
     demo.launch(
         server_name=settings.host,
         server_port=settings.port,
         auth=auth,
-        auth_message="Đăng nhập để dùng trang Hỏi đáp báo cáo." if auth else None,
+        auth_message=LOGIN_MESSAGE if auth else None,
+        app_kwargs=app_kwargs,
         show_error=False,
         max_file_size=f"{settings.max_upload_mb}mb",
         blocked_paths=[str(settings.data_dir.resolve())],

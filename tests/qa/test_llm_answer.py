@@ -93,7 +93,7 @@ def test_local_answerer_streams_then_gives_the_checked_answer(
     started = time.perf_counter()
     seen_sources: list[object] = []
     items = list(stream(CRIME, settings=report, answerer="local", on_sources=seen_sources.extend))
-    print(f"local answerer: {time.perf_counter() - started:.1f} s: {items[-1]!r}")
+    print(f"local answerer (stream): {time.perf_counter() - started:.1f} s: {items[-2:]!r:.200}")
     pieces, final = items[:-1], items[-1]
     assert seen_sources, "sources come before the text"
     assert pieces and all(isinstance(p, str) for p in pieces)
@@ -111,7 +111,7 @@ def test_unanswerable_question_is_not_answered(report: Settings, local_server: s
 
     started = time.perf_counter()
     result = answer(UNANSWERABLE, settings=report, answerer="local")
-    print(f"local answerer: {time.perf_counter() - started:.1f} s: {result!r}")
+    print(f"local answerer: {time.perf_counter() - started:.1f} s: {result.text!r} {result.note}")
     assert result.abstained, result.text
 
 

@@ -11,6 +11,7 @@ import json
 import os
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -242,8 +243,9 @@ def open_page(page: Any, url: str) -> None:
 
 def ask_in_page(page: Any, question: str) -> dict[str, float]:
     """Type a question, press Enter; times to the first source card and to the final answer."""
-    bots_before = page.locator("#hd-chat [data-testid=bot] .ans:not(.draft), "
-                               "#hd-chat [data-testid=bot] .abstain").count()
+    bots_before = page.locator(
+        "#hd-chat [data-testid=bot] .ans:not(.draft), #hd-chat [data-testid=bot] .abstain"
+    ).count()
     page.fill("#hd-question textarea", question)
     started = time.perf_counter()
     page.press("#hd-question textarea", "Enter")
@@ -252,9 +254,7 @@ def ask_in_page(page: Any, question: str) -> dict[str, float]:
         " && !document.querySelector('#hd-sources .hd-spinner:not(.small)')"
     )
     first_source = time.perf_counter() - started
-    final = (
-        "#hd-chat [data-testid=bot] .ans:not(.draft), #hd-chat [data-testid=bot] .abstain"
-    )
+    final = "#hd-chat [data-testid=bot] .ans:not(.draft), #hd-chat [data-testid=bot] .abstain"
     page.wait_for_function(
         f"n => document.querySelectorAll({json.dumps(final)}).length > n", arg=bots_before
     )
@@ -350,10 +350,15 @@ def open_documents(page: Any) -> None:
     page.wait_for_selector("#hd-documents")
 
 
-def upload(page: Any, *files: Path) -> str:
-    """Pick files with the upload button; returns the status once the ingest is done."""
+def upload(page: Any, expect: str, *files: Path) -> str:
+    """Pick files with the upload button; returns the status once it says ``expect``."""
     page.locator("#hd-doc-actions input[type=file]").set_input_files([str(f) for f in files])
-    page.wait_for_selector("#hd-status .st-list", timeout=300_000)
+    page.wait_for_function(
+        "text => (document.querySelector('#hd-status .st-list') || {}).innerText"
+        "?.includes(text)",
+        arg=expect,
+        timeout=300_000,
+    )
     return page.locator("#hd-status").inner_text()
 
 
@@ -368,7 +373,7 @@ def test_upload_docx_answer_from_it_then_delete(
     report = make_docx(tmp_path / DOCX_NAME)
     open_page(page, server.url)
     open_documents(page)
-    status = upload(page, report)
+    status = upload(page, "Đã nạp", report)
     assert "Đã nạp 1 tài liệu mới" in status, status
     page.wait_for_function(
         "name => document.querySelector('#hd-documents').innerText.includes(name)",
@@ -378,9 +383,8 @@ def test_upload_docx_answer_from_it_then_delete(
     shot(page, "04-uploaded")
 
     # the same file again: nothing is embedded again, and the user is told so
-    page.evaluate("() => { document.querySelector('#hd-status').innerHTML = '' }")
-    status = upload(page, report)
-    assert "không cần nạp lại" in status, status
+    status = upload(page, "không cần nạp lại", report)
+    assert DOCX_NAME in status, status
     assert table_text(page).count(DOCX_NAME) == 1
     shot(page, "05-upload-unchanged")
 
@@ -416,10 +420,57 @@ def test_upload_docx_answer_from_it_then_delete(
     assert not (uploads / DOCX_NAME).exists()
 
 
+PROTECTED = [
+    ("GET", "/config"),
+    ("GET", "/gradio_api/info"),
+    ("GET", "/gradio_api/openapi.json"),
+    ("GET", "/gradio_api/queue/data"),
+    ("GET", "/gradio_api/file=/etc/hostname"),
+    ("POST", "/gradio_api/queue/join"),
+    ("POST", "/gradio_api/upload"),
+    ("POST", "/gradio_api/call/ask"),
+    ("POST", "/gradio_api/run/ask"),
+]
+
+
 @browser_test
 def test_login_required_when_auth_is_on(auth_server: Any, page: Any, shot: Any) -> None:
+    from gradio_client import Client
 
-    from tests_ui_auth import AUTH_PATHS  # noqa: F401  # placeholder replaced below
+    url = auth_server.url
+    user, password = auth_server.auth
+    # nothing but the login form without a session: no API, no files, no API description
+    for method, path in PROTECTED:
+        data = b"{}" if method == "POST" else None
+        assert _status(url + path, method=method, data=data) == 401, path
+    with urllib.request.urlopen(url + "/", timeout=10) as response:
+        login_page = response.read().decode()
+    assert "/ask" not in login_page and "api_ask" not in login_page
+    with pytest.raises(Exception):  # noqa: B017  # which error depends on gradio_client
+        Client(url, verbose=False)
+
+    page.goto(url, wait_until="load")
+    page.wait_for_selector("input[type=password]")
+    assert page.locator("#hd-question").count() == 0
+    assert "Đăng nhập" in page.locator("body").inner_text()
+    shot(page, "09-login")
+
+    page.locator("input[data-testid=textbox]").fill(user)
+    page.locator("input[type=password]").fill("sai-mat-khau")
+    page.get_by_role("button", name="Login").click()
+    page.wait_for_selector("text=Incorrect", timeout=15_000)
+    assert page.locator("#hd-question").count() == 0
+
+    page.locator("input[data-testid=textbox]").fill(user)
+    page.locator("input[type=password]").fill(password)
+    page.get_by_role("button", name="Login").click()
+    page.wait_for_selector("#hd-question textarea")
+    ask_in_page(page, SEED_QUESTIONS[0][0])
+    assert SEED_QUESTIONS[0][1] in last_answer(page)
+    shot(page, "10-logged-in-answer")
+
+    client = Client(url, auth=(user, password), verbose=False)
+    assert "1.700" in client.predict(SEED_QUESTIONS[0][0], api_name="/ask")["answer"]
 
 
 # =============================================================================================
@@ -451,9 +502,10 @@ def test_api_endpoints(server: Any, tmp_path: Path) -> None:
 
     names = [d["name"] for d in client.predict(api_name="/documents")]
     assert "ghi-chú.md" in names and SAMPLE in names
-    assert "4.321" in client.predict("Kho lưu trữ có bao nhiêu hồ sơ địa chính?", api_name="/ask")[
-        "answer"
-    ]
+    assert (
+        "4.321"
+        in client.predict("Kho lưu trữ có bao nhiêu hồ sơ địa chính?", api_name="/ask")["answer"]
+    )
     removed = client.predict(["ghi-chú.md"], api_name="/delete")
     assert [Path(s).name for s in removed] == ["ghi-chú.md"]
     assert "ghi-chú.md" not in [d["name"] for d in client.predict(api_name="/documents")]
@@ -548,7 +600,7 @@ def test_local_model_answer_figures(
     open_page(page, running.url)
     runs = [ask_in_page(page, question) for question, _ in SEED_QUESTIONS * 2]
     answer = last_answer(page)
-    shot(page, "10-local-model-answer")
+    shot(page, "11-local-model-answer")
     context.close()
     assert "Mô hình ngôn ngữ cục bộ" in answer or "Trích nguyên văn" in answer
     figures(
@@ -559,8 +611,10 @@ def test_local_model_answer_figures(
     )
 
 
-def _status(url: str, **kwargs: Any) -> int:
-    request = urllib.request.Request(url, **kwargs)
+def _status(url: str, *, method: str = "GET", data: bytes | None = None) -> int:
+    request = urllib.request.Request(url, method=method, data=data)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return int(response.status)
