@@ -14,12 +14,17 @@ $(VENV)/bin/python:
 # torch first, pinned, so pip never pulls a multi-GB CUDA build
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install --quiet torch==2.13.0
-	$(PIP) install --quiet -e .
+	$(PIP) install --quiet -e '.[local-llm]'
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet -e '.[local-llm,dev]'
 	touch $@
+
+# Debian's Chromium for the browser tests (never `playwright install`: no downloads here)
+/usr/bin/chromium:
+	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -28,7 +33,7 @@ run: install
 	$(VENV)/bin/hoidap ingest examples/
 	$(VENV)/bin/hoidap serve
 
-test: install-dev
+test: install-dev /usr/bin/chromium
 	$(PY) -m pytest
 
 lint: install-dev
