@@ -23,8 +23,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 # Debian's Chromium for the browser tests (never `playwright install`: no downloads here)
 /usr/bin/chromium:
-	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi
+	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji; \
+	else sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-noto-color-emoji; fi
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

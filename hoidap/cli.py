@@ -11,12 +11,13 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from hoidap.settings import Settings, get_settings, quiet_network, set_settings
+from hoidap.settings import Settings, SettingsError, get_settings, quiet_network, set_settings
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", help="thư mục dữ liệu (HOIDAP_DATA_DIR)")
     parser.add_argument("--chroma-url", help="máy chủ Chroma, ví dụ http://127.0.0.1:8000")
+    parser.add_argument("--chroma-path", help="thư mục Chroma nhúng (HOIDAP_CHROMA_PATH)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log chi tiết")
 
 
@@ -24,6 +25,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = get_settings().replace(
         data_dir=getattr(args, "data_dir", None),
         chroma_url=getattr(args, "chroma_url", None),
+        chroma_path=getattr(args, "chroma_path", None),
         answerer=getattr(args, "answerer", None),
         k=getattr(args, "k", None),
         host=getattr(args, "host", None),
@@ -38,6 +40,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from ingest.pipeline import IngestBusyError, ingest
+    from store.vectors import StoreError
 
     settings = _settings(args)
     bar = tqdm(total=0, unit="tệp", desc="Nạp tài liệu", disable=args.quiet, file=sys.stderr)
@@ -54,6 +57,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.close()
         print(str(exc), file=sys.stderr)
         return 3
+    except StoreError as exc:  # server down, disk full, read-only data directory
+        bar.close()
+        print(str(exc), file=sys.stderr)
+        return 4
     bar.close()
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
@@ -153,7 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for noisy in ("bm25s", "httpx", "chromadb", "sentence_transformers"):
         logging.getLogger(noisy).setLevel(logging.INFO if args.verbose else logging.WARNING)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except SettingsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

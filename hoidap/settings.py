@@ -47,6 +47,10 @@ def quiet_network() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+class SettingsError(ValueError):
+    """Settings that contradict each other; the message names them, for the user."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every option of hoidap. Build with :meth:`from_env`, override with :meth:`replace`."""
@@ -55,8 +59,17 @@ class Settings:
     cache_dir: Path = field(default_factory=_default_cache_dir)
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     embedding_batch_size: int = 32
+    # "torch", or "onnx" / "onnx-int8" (onnxruntime; measured by bench/encoder.py)
+    embedding_backend: str = "torch"
     collection: str = "hoidap"
-    chroma_url: str | None = None
+    chroma_url: str | None = None  # a Chroma server instead of the embedded store
+    chroma_path: Path | None = None  # the embedded store's folder (default: data_dir/chroma)
+    chroma_timeout: float = 10.0  # seconds before a silent Chroma server counts as unavailable
+
+    # ingest: chunks embedded per write (each write ends with a manifest save), and how long
+    # a second ingest waits for the first before refusing
+    ingest_flush_chunks: int = 256
+    ingest_lock_wait: float = 30.0
 
     # chunking (chosen by measurement on shared/bench, see README)
     chunk_size: int = 1000
@@ -90,7 +103,7 @@ class Settings:
     llm_temperature: float = 0.0
     llm_ctx: int = 4096
     llm_threads: int = 0  # 0: every CPU core
-    llm_relevance_threshold: float = 0.3  # below this word overlap, abstain without the model
+    llm_relevance_threshold: float = 0.45  # below this word overlap, abstain without the model
 
     # web page
     host: str = "127.0.0.1"
@@ -106,8 +119,14 @@ class Settings:
             cache_dir=Path(_env("CACHE_DIR", str(defaults.cache_dir)) or defaults.cache_dir),
             embedding_model=_env("EMBEDDING_MODEL", defaults.embedding_model) or "",
             embedding_batch_size=_env_int("EMBEDDING_BATCH_SIZE", defaults.embedding_batch_size),
+            embedding_backend=_env("EMBEDDING_BACKEND", defaults.embedding_backend)
+            or defaults.embedding_backend,
             collection=_env("COLLECTION", defaults.collection) or defaults.collection,
             chroma_url=_env("CHROMA_URL"),
+            chroma_path=Path(chroma_path) if (chroma_path := _env("CHROMA_PATH")) else None,
+            chroma_timeout=_env_float("CHROMA_TIMEOUT", defaults.chroma_timeout),
+            ingest_flush_chunks=_env_int("INGEST_FLUSH_CHUNKS", defaults.ingest_flush_chunks),
+            ingest_lock_wait=_env_float("INGEST_LOCK_WAIT", defaults.ingest_lock_wait),
             chunk_size=_env_int("CHUNK_SIZE", defaults.chunk_size),
             chunk_overlap=_env_int("CHUNK_OVERLAP", defaults.chunk_overlap),
             k=_env_int("K", defaults.k),
@@ -142,6 +161,17 @@ class Settings:
             max_upload_mb=_env_int("MAX_UPLOAD_MB", defaults.max_upload_mb),
         )
 
+    def __post_init__(self) -> None:
+        # Both would leave one of them silently unused, and the user wondering where the
+        # index went: refuse, and say which two settings collide.
+        if self.chroma_url and self.chroma_path is not None:
+            msg = (
+                "Chỉ chọn một kho Chroma: máy chủ (HOIDAP_CHROMA_URL / --chroma-url) hoặc thư mục "
+                "(HOIDAP_CHROMA_PATH / --chroma-path), không cả hai. (Set either a Chroma server "
+                f"URL or a local Chroma path, not both: {self.chroma_url} and {self.chroma_path}.)"
+            )
+            raise SettingsError(msg)
+
     def replace(self, **changes: object) -> Settings:
         """A copy with the given options changed; ``None`` values are ignored (unset CLI flags)."""
         given = {k: v for k, v in changes.items() if v is not None}
@@ -149,6 +179,8 @@ class Settings:
             given["data_dir"] = Path(str(given["data_dir"]))
         if "llm_gguf" in given:
             given["llm_gguf"] = Path(str(given["llm_gguf"]))
+        if "chroma_path" in given:
+            given["chroma_path"] = Path(str(given["chroma_path"]))
         return dataclasses.replace(self, **given)  # type: ignore[arg-type]
 
     @property
@@ -157,7 +189,7 @@ class Settings:
 
     @property
     def chroma_dir(self) -> Path:
-        return self.data_dir / "chroma"
+        return self.chroma_path if self.chroma_path is not None else self.data_dir / "chroma"
 
     @property
     def manifest_path(self) -> Path:

@@ -7,13 +7,17 @@ escape for a bad file, because the upload page shows the message and carries on 
 next file.
 
 Text is returned as decoded, not normalized: Windows-1258 files come back with combining
-tone marks, and :mod:`ingest.normalize` turns everything into NFC later.
+tone marks, and :mod:`ingest.normalize` turns everything into NFC later. Text typed with the
+pre-Unicode Vietnamese fonts (TCVN3/ABC, VNI), in any format, is converted to Unicode here
+(:mod:`ingest.legacy`), since no later step could tell it from foreign words.
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import io
+import logging
 import re
 import unicodedata
 import zipfile
@@ -22,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from ingest.document import Block, LoadedDocument, LoaderError
+from ingest.legacy import detect_legacy
+
+log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".txt", ".md", ".html", ".htm")
 
@@ -114,6 +121,13 @@ def _decode_legacy(data: bytes) -> str | None:
         share, only = _vietnamese_score(cp1258)
         if share >= 0.9 and (only > 0 or share == 1.0):
             return cp1258
+    # TCVN3 and VNI files are bytes of the Windows-1252 characters their fonts draw over;
+    # :func:`load` converts that view to Unicode
+    western = data.decode("cp1252", errors="replace")
+    if "\ufffd" in western:
+        western = data.decode("latin-1")
+    if detect_legacy(western) is not None:
+        return western
     try:
         from charset_normalizer import from_bytes
 
@@ -632,6 +646,23 @@ _LOADERS: dict[str, Callable[[bytes, Path], LoadedDocument]] = {
 }
 
 
+def _from_legacy_fonts(document: LoadedDocument, name: str) -> LoadedDocument:
+    """The document with text typed in TCVN3 or VNI fonts converted to Unicode."""
+    conversion = detect_legacy("\n".join([document.title, document.text]))
+    if conversion is None:
+        return document
+    log.info("%s: %s text converted to Unicode", name, conversion.encoding)
+    blocks = [
+        dataclasses.replace(
+            block,
+            text=conversion.apply(block.text),
+            heading=conversion.apply(block.heading) if block.heading else block.heading,
+        )
+        for block in document.blocks
+    ]
+    return LoadedDocument(title=conversion.apply(document.title), blocks=blocks)
+
+
 def load(path: Path) -> LoadedDocument:
     """Read one file into titled blocks, or raise :class:`LoaderError` with a message to show.
 
@@ -655,7 +686,7 @@ def load(path: Path) -> LoadedDocument:
     if not data.strip():
         raise _empty(path.name)
     try:
-        return loader(data, path)
+        return _from_legacy_fonts(loader(data, path), path.name)
     except LoaderError:
         raise
     except Exception as exc:

@@ -1,13 +1,21 @@
 """Re-ingest: bring the index in line with a set of files, embedding only what changed.
 
 Order of writes, so that a process killed at any point converges on the next run:
-new chunks are upserted first (deterministic ids), then the manifest is saved, then the
-replaced chunks are deleted. At the start of every run, chunks no manifest entry owns are
-removed and entries whose chunks are missing are re-ingested (:meth:`Index.reconcile`).
+new chunks are upserted first (deterministic ids), then the manifest is saved (both once
+per batch of ``settings.ingest_flush_chunks`` chunks); at the end the lexical index is
+rebuilt from the chunks the manifest owns, which publishes the changes to questions, and
+only then are the replaced and pruned chunks deleted. At the start of every run, chunks no
+manifest entry owns are removed and entries whose chunks are missing are re-ingested
+(:meth:`Index.reconcile`). Questions asked meanwhile see the last published state.
+
+A full disk or a read-only data directory stops the run with a
+:class:`store.vectors.StoreWriteError`; what was indexed before keeps answering, and the
+next run converges as after a kill.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import logging
@@ -26,10 +34,10 @@ from ingest.loaders import SUPPORTED_SUFFIXES, load
 from ingest.normalize import normalize_text
 from store.index import ChunkRecord, Index, get_index
 from store.manifest import DocumentRecord, Manifest
+from store.vectors import StoreWriteError, write_failure_message
 
 log = logging.getLogger(__name__)
 
-FLUSH_CHUNKS = 256
 Progress = Callable[[int, int, str], None]
 
 
@@ -108,12 +116,31 @@ def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, st
     return files, missing
 
 
+_WRITE_ERRNOS = (errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES, errno.EPERM)
+
+
 @contextmanager
-def ingest_lock(settings: Settings, wait_seconds: float = 30.0) -> Iterator[None]:
+def _write_errors(settings: Settings) -> Iterator[None]:
+    """A full disk or a read-only data directory, said plainly instead of a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRNOS:
+            raise
+        where = exc.filename or settings.data_dir
+        raise StoreWriteError(write_failure_message(where, exc.strerror or "")) from exc
+
+
+@contextmanager
+def ingest_lock(settings: Settings, wait_seconds: float | None = None) -> Iterator[None]:
     """One writer per data directory; a second ingest waits, then refuses clearly."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if wait_seconds is None:
+        wait_seconds = settings.ingest_lock_wait
     lock_path = settings.data_dir / ".ingest.lock"
-    with lock_path.open("a") as handle:
+    with _write_errors(settings):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        handle = lock_path.open("a")
+    with handle:
         deadline = time.monotonic() + wait_seconds
         while True:
             try:
@@ -175,12 +202,18 @@ def _prepare(path: Path, source: str, sha256: str, settings: Settings) -> _Pendi
     return _Pending(source, sha256, path.stat().st_size, document, chunks)
 
 
-def _flush(index: Index, manifest: Manifest, pending: list[_Pending], report: IngestReport) -> None:
-    """Write a batch of files: chunks first, then the manifest, then the replaced chunks go."""
+def _flush(
+    index: Index,
+    manifest: Manifest,
+    pending: list[_Pending],
+    report: IngestReport,
+    stale: list[str],
+) -> None:
+    """Write a batch of files: chunks first, then the manifest; the chunks they replace are
+    added to ``stale``, deleted by the caller once the lexical index no longer shows them."""
     if not pending:
         return
     index.write_chunks([c for p in pending for c in p.chunks])
-    stale: list[str] = []
     now = datetime.now(UTC).isoformat(timespec="seconds")
     for item in pending:
         old = manifest.documents.get(item.source)
@@ -201,7 +234,6 @@ def _flush(index: Index, manifest: Manifest, pending: list[_Pending], report: In
         )
         report.chunks_written += len(new_ids)
     manifest.save()
-    index.delete_chunks(stale)
     pending.clear()
 
 
@@ -228,10 +260,11 @@ def ingest(
     files, missing = collect_files([Path(p) for p in paths])
     report.failed.extend(missing)
     index = get_index(settings)
-    with ingest_lock(settings), index.write_lock:
+    with ingest_lock(settings), index.write_lock, _write_errors(settings):
         manifest = index.manifest()
         incomplete = index.reconcile(manifest)
         pending: list[_Pending] = []
+        stale: list[str] = []
         queued = 0
         for done, path in enumerate(files):
             if progress:
@@ -252,18 +285,21 @@ def ingest(
                 continue
             pending.append(item)
             queued += len(item.chunks)
-            if queued >= FLUSH_CHUNKS:
-                _flush(index, manifest, pending, report)
+            if queued >= settings.ingest_flush_chunks:
+                _flush(index, manifest, pending, report, stale)
                 queued = 0
-        _flush(index, manifest, pending, report)
+        _flush(index, manifest, pending, report, stale)
         if prune:
             for source in sorted(manifest.documents):
                 if not Path(source).exists():
-                    index.remove_document(manifest, source)
+                    record = index.forget_document(manifest, source)
+                    stale.extend(record.chunk_ids if record else [])
                     report.removed.append(source)
         if progress:
             progress(len(files), len(files), "")
         index.sync_lexical(manifest)
+        index.delete_chunks(stale)
+        index.mark_consistent()  # the next run of unchanged files skips Chroma and BM25
     report.seconds = time.perf_counter() - started
     return report
 
@@ -273,10 +309,15 @@ def remove_documents(sources: Sequence[str], *, settings: Settings | None = None
     settings = settings or get_settings()
     index = get_index(settings)
     removed: list[str] = []
-    with ingest_lock(settings), index.write_lock:
+    stale: list[str] = []
+    with ingest_lock(settings), index.write_lock, _write_errors(settings):
         manifest = index.manifest()
         for source in sources:
-            if index.remove_document(manifest, source) is not None:
+            record = index.forget_document(manifest, source)
+            if record is not None:
                 removed.append(source)
+                stale.extend(record.chunk_ids)
         index.sync_lexical(manifest)
+        index.delete_chunks(stale)
+        index.mark_consistent()
     return removed

@@ -5,9 +5,9 @@ Retrieval sees one question at a time, so "Còn năm 2020 thì sao?" finds nothi
 model when one answers, else (or when the model's rewrite is unusable) by simple rules.
 A question that reads as complete is not rewritten at all, which saves a model call.
 
-    >>> chat = Chat(answerer="extractive")
-    >>> chat.ask("Năm 2021 tội phạm giảm bao nhiêu phần trăm?").text
-    >>> chat.ask("Còn năm 2020 thì sao?")  # asked as "Năm 2020 tội phạm giảm ...?"
+    chat = Chat(answerer="extractive")
+    chat.ask("Năm 2021 tội phạm giảm bao nhiêu phần trăm?")
+    chat.ask("Còn năm 2020 thì sao?")  # asked as "Năm 2020 tội phạm giảm ... phần trăm?"
 """
 
 from __future__ import annotations
@@ -130,25 +130,28 @@ def rewrite_by_rules(history: list[Turn], question: str) -> str:
     - "Còn năm 2020 thì sao?" after a question with a year: the same question, new year;
       without a year in it: the same question about that year.
     - "Vậy còn Hà Nội?": the same question about that name instead of the last one's.
-    - another follow-up: its own words, with the names of the last question added, so
-      retrieval looks in the same place.
+    - "Đơn vị đó…" (a pointer): the question, with the names of the last one added.
+    - "Còn số tổ lưu động thì sao?": its own subject, "Số tổ lưu động là bao nhiêu?". The
+      last question's names are not added here: the extractive answerer scores sentences
+      by the question's words, and names shared by the whole report would outweigh it.
     """
     if not history or not looks_like_follow_up(question):
         return question
     previous = history[-1].standalone.strip()
     focus = _focus(question)
-    if focus and _TIME_FOCUS.match(focus) and _YEAR.search(focus):
-        year = _YEAR.search(focus).group(0)  # type: ignore[union-attr]
+    year = _YEAR.search(focus)
+    if year and _TIME_FOCUS.match(focus):
         if _YEAR.search(previous):
-            return _YEAR.sub(year, previous)
+            return _YEAR.sub(year.group(0), previous)
         return f"{previous.rstrip('?').rstrip()} {focus}?"
     names = [n for n in _entities(previous) if fold_diacritics(n) not in fold_diacritics(focus)]
     if names and _is_name(focus):
-        longest = max(names, key=len)
-        return previous.replace(longest, focus, 1)
+        return previous.replace(max(names, key=len), focus, 1)
     body = focus or question.strip().rstrip("?")
     body = body[:1].upper() + body[1:]
-    return f"{body} ({', '.join(names)})?" if names else f"{body}?"
+    if _POINTERS & set(_words(focus)):
+        return f"{body} ({', '.join(names)})?" if names else f"{body}?"
+    return f"{body} là bao nhiêu?" if _words(body)[0] == "so" else f"{body}?"
 
 
 def _clean_rewrite(text: str) -> str:

@@ -23,12 +23,27 @@ class ScoredSentence:
     score: float
 
 
+_LAST_TOTAL: tuple[dict[str, int], int] | None = None
+
+
+def _total(df: dict[str, int]) -> int:
+    """The sum of a frequency table, computed once per table: a picker is made per answer,
+    over the same (never mutated) corpus table, whose sum grows with the corpus."""
+    global _LAST_TOTAL
+    last = _LAST_TOTAL
+    if last is not None and last[0] is df:  # holding the table keeps its identity unique
+        return last[1]
+    total = max(sum(df.values()), 1)
+    _LAST_TOTAL = (df, total)
+    return total
+
+
 class SentencePicker:
     """Scores passage sentences by IDF-weighted overlap with the question's content words."""
 
     def __init__(self, document_frequency: dict[str, int] | None = None) -> None:
         self.df = document_frequency or {}
-        self.total = max(sum(self.df.values()), 1)
+        self.total = _total(self.df)
 
     def weight(self, word: str) -> float:
         return math.log(1.0 + self.total / (1.0 + self.df.get(word, 0)))

@@ -252,21 +252,19 @@ def _units_after(text: str, figure: str, words: int = 3) -> set[str]:
 def answers_quantity(question: str, text: str, passages: list[str]) -> bool:
     """False when a "bao nhiêu X" question gets a figure that counts something else.
 
-    "Có bao nhiêu xe cứu thương?" answered "471 tập thể [1]" cites a true figure that does
-    not answer: the figure must be followed by the unit asked for, in the answer or where
-    the passage writes it.
+    "Có bao nhiêu xe cứu thương?" answered "Có 471 xe cứu thương [1]" where the passage has
+    "471 tập thể" cites a true figure that does not answer. The unit asked for must follow
+    the figure where the passage writes it: the model's own wording proves nothing.
+
+    Args:
+        passages: the cited passages; empty when ``text`` is itself a verbatim quote.
     """
     unit = asked_unit(question)
     said = figures(text)
     if unit is None or not said:
         return True
-    for figure in said:
-        near = _units_after(strip_citations(text), figure)
-        for passage in passages:
-            near |= _units_after(passage, figure)
-        if unit in near:
-            return True
-    return False
+    where = passages or [strip_citations(text)]
+    return any(unit in _units_after(passage, figure) for figure in said for passage in where)
 
 
 def is_abstention(text: str) -> bool:
@@ -462,7 +460,7 @@ class LLMAnswerer:
                 True,
                 found.sources,
                 found.question,
-                self.name,
+                "extractive",
                 note="Không có đoạn trích đủ liên quan; không hỏi mô hình "
                 "(nothing relevant enough was retrieved; the model was not asked).",
             )
@@ -492,7 +490,8 @@ class LLMAnswerer:
         problem = garbage_reason(text)
         if problem:
             return self._fallback(found, f"Mô hình trả lời không dùng được ({problem}).")
-        grounding = check_grounding(text, found.sources, found.question)
+        shown = found.sources[: self.settings.llm_passages]  # what the model read
+        grounding = check_grounding(text, shown, found.question)
         if not grounding.ok:
             log.info("model answer rejected: %s", grounding.describe())
             return self._fallback(
@@ -500,8 +499,7 @@ class LLMAnswerer:
                 "Câu trả lời của mô hình có chi tiết không có trong đoạn trích được dẫn "
                 f"({grounding.describe()}); không dùng.",
             )
-        shown = found.sources[: self.settings.llm_passages]
-        cited = [shown[n - 1].text for n in grounding.cited if n <= len(shown)]
+        cited = [shown[n - 1].text for n in grounding.cited]
         if not answers_quantity(found.question, text, cited or [s.text for s in shown]):
             return self._fallback(
                 found,

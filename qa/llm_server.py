@@ -29,6 +29,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from hoidap.settings import Settings
 from qa.llm_model import ensure_model
@@ -134,7 +135,6 @@ class LocalServer:
             return str(json.loads(line)["address"]).rstrip("/")
         except (ValueError, KeyError, TypeError):
             self._fail("started but did not report its address")
-        raise AssertionError  # unreachable: _fail raises
 
     def _wait_healthy(self, deadline: float) -> None:
         while time.monotonic() < deadline:
@@ -145,7 +145,7 @@ class LocalServer:
             time.sleep(_HEALTH_POLL_S)
         self._fail("was not ready in time")
 
-    def _fail(self, what: str) -> None:
+    def _fail(self, what: str) -> NoReturn:
         self.stop()
         msg = (
             f"Máy chủ mô hình cục bộ không chạy được: the local model server {what}; "
@@ -179,6 +179,9 @@ class LocalServer:
 
 _lock = threading.Lock()
 _server: LocalServer | None = None
+# A start that failed is not retried at once: every question would wait for it again.
+_RETRY_AFTER_S = 60.0
+_failed: tuple[ServerConfig, float, str] | None = None
 
 
 def get_server(settings: Settings, *, progress: bool = True) -> LocalServer:
@@ -188,7 +191,7 @@ def get_server(settings: Settings, *, progress: bool = True) -> LocalServer:
         ModelError: the model is not installed or does not match its checksum.
         ServerError: the runtime is missing, or the server did not come up in time.
     """
-    global _server
+    global _server, _failed
     if not runtime_available():
         msg = "Chưa cài xllamacpp (the local runtime is missing): pip install '.[local-llm]'"
         raise ServerError(msg)
@@ -196,12 +199,20 @@ def get_server(settings: Settings, *, progress: bool = True) -> LocalServer:
         config = ServerConfig.from_settings(settings, progress=progress)
         if _server is not None and _server.config == config and _server.healthy():
             return _server
+        recent = _failed is not None and time.monotonic() - _failed[1] < _RETRY_AFTER_S
+        if _failed is not None and recent and _failed[0] == config:
+            raise ServerError(_failed[2])
         if _server is not None:
             log.warning("restarting the local model server")
             _server.stop()
             _server = None
         server = LocalServer(config, settings.model_cache / "llm-server.log")
-        server.start(settings.llm_start_timeout)
+        try:
+            server.start(settings.llm_start_timeout)
+        except ServerError as exc:
+            _failed = (config, time.monotonic(), str(exc))
+            raise
+        _failed = None
         _server = server
         return server
 
@@ -241,6 +252,7 @@ def _serve(argv: list[str] | None = None) -> int:
     server = xlc.Server(params)
     sys.stdout.write(json.dumps({"address": server.listening_address}) + "\n")
     sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nobody reads the pipe from now on
     sys.stdin.read()  # returns when the parent closes the pipe or dies
     del server
     return 0

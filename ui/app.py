@@ -37,6 +37,8 @@ INDEX_GROUP = "index-writes"
 CHAT_GROUP = "questions"
 # Over this many seconds without text, the waiting message shows the time spent.
 SHOW_ELAPSED_AFTER = 2.0
+# turns kept per conversation: the follow-up rewrite reads the last few, memory stays bounded
+MAX_HISTORY = 8
 
 Messages = list[dict[str, Any]]
 History = list[Any]  # qa.conversation.Turn, one per answered question of this session
@@ -62,8 +64,8 @@ THEME = gr.themes.Soft(
 CSS_PATH = Path(__file__).with_name("style.css")
 # Gradio's login form has English labels only; the message says what they mean.
 LOGIN_MESSAGE = (
-    "Đăng nhập để dùng trang Hỏi đáp báo cáo: nhập tên đăng nhập (username) và "
-    "mật khẩu (password) rồi bấm Login."
+    "Đăng nhập để dùng trang <b>Hỏi đáp báo cáo</b>.<br>"
+    "Nhập tên đăng nhập (username), mật khẩu (password), rồi bấm Login."
 )
 
 WELCOME = """<div class="welcome">
@@ -98,6 +100,12 @@ def answerer_choices(settings: Settings) -> list[tuple[str, str]]:
     return choices
 
 
+def options_title(choice: str, choices: list[tuple[str, str]]) -> str:
+    """The collapsed options say which way of answering is chosen, without opening them."""
+    label = dict((value, text) for text, value in choices).get(choice, choice)
+    return f"⚙️ Cách trả lời: {label}"
+
+
 def resolved_answerer(settings: Settings, choice: str | None = None) -> str:
     """Which answerer ``auto`` (or the choice) really means here, never raising."""
     try:
@@ -117,11 +125,11 @@ def _manifest(settings: Settings) -> Manifest:
         return Manifest(settings.manifest_path)
 
 
-def header_html(settings: Settings, manifest: Manifest) -> str:
+def header_html(settings: Settings, manifest: Manifest, choice: str | None = None) -> str:
     """The title bar, with what is indexed and who answers, so users know what they get."""
     docs = len(manifest.documents)
     chunks = sum(len(r.chunk_ids) for r in manifest.documents.values())
-    who = render.answerer_label(resolved_answerer(settings))
+    who = render.answerer_label(resolved_answerer(settings, choice))
     library = (
         f"{docs} tài liệu · {chunks} đoạn"
         if docs
@@ -137,6 +145,15 @@ def header_html(settings: Settings, manifest: Manifest) -> str:
         f'<span class="hd-badge" id="hd-answerer">🤖 Bộ trả lời: {html.escape(who)}</span></div>'
         "</div>"
     )
+
+
+def waiting_label(found: bool, answerer: str) -> str:
+    """What the placeholder says while nothing is written yet."""
+    if not found:
+        return "Đang tìm trong tài liệu…"
+    if answerer == "extractive":
+        return "Đang soạn câu trả lời…"
+    return "Mô hình đang đọc các đoạn trích…"
 
 
 def user_message(question: str) -> dict[str, Any]:
@@ -182,14 +199,10 @@ class HoidapApp:
                 understood = event.text
             elif event.kind == "sources":
                 sources = event.sources
-                waiting = (
-                    "Đang soạn câu trả lời…"
-                    if model_name == "extractive"
-                    else "Mô hình đang đọc các đoạn trích…"
-                )
                 if not text:
-                    messages[-1] = bot_message(render.working_html(waiting))
-                yield messages, render.sources_html(sources, pending=True), "", history
+                    messages[-1] = bot_message(render.working_html(waiting_label(True, model_name)))
+                panel = render.sources_html(sources, pending=True, question=question)
+                yield messages, panel, "", history
             elif event.kind == "text":
                 text = event.text
                 messages[-1] = bot_message(
@@ -198,11 +211,7 @@ class HoidapApp:
                 yield messages, gr.skip(), "", history
             elif event.kind == "tick":
                 if not text and event.seconds >= SHOW_ELAPSED_AFTER:
-                    label = (
-                        "Đang tìm trong tài liệu…"
-                        if not sources
-                        else ("Mô hình đang đọc các đoạn trích…")
-                    )
+                    label = waiting_label(bool(sources), model_name)
                     messages[-1] = bot_message(render.working_html(label, event.seconds))
                     yield messages, gr.skip(), "", history
             elif event.kind == "answer" and event.answer is not None:
@@ -215,31 +224,37 @@ class HoidapApp:
                     quotes=result.quotes,
                     answer_text=result.text,
                     abstained=result.abstained,
+                    question=question,
                 )
                 turn = make_turn(question, event.text or question, result)
                 if turn is not None:
-                    history.append(turn)
+                    history = [*history, turn][-MAX_HISTORY:]
                 yield messages, panel, "", history
             elif event.kind == "error":
                 messages[-1] = bot_message(render.error_html(event.text))
-                panel = render.sources_html(sources) if sources else render.EMPTY_SOURCES
+                panel = (
+                    render.sources_html(sources, question=question)
+                    if sources
+                    else render.EMPTY_SOURCES
+                )
                 yield messages, panel, "", history
 
     @staticmethod
     def on_clear() -> tuple[Messages, str, History, str]:
         return [], render.EMPTY_SOURCES, [], ""
 
-    def example_samples(self, *, wait: bool = False) -> Any:
-        examples = self.examples.get(wait=wait)
+    def example_samples(self) -> Any:
+        """The suggestions, waiting for a build in progress (this event blocks nobody)."""
+        examples = self.examples.get(wait=True)
         return gr.Dataset(samples=[[q] for q in examples], visible=bool(examples))
 
     # documents -------------------------------------------------------------------------
-    def library(self) -> tuple[str, list[list[object]], Any]:
+    def library(self, choice: str | None = None) -> tuple[str, list[list[object]], Any]:
         """Header, documents table and delete choices, as they are now."""
         manifest = _manifest(self.settings)
         choices = render.document_choices(manifest.documents)
         return (
-            header_html(self.settings, manifest),
+            header_html(self.settings, manifest, choice),
             render.document_rows(manifest.documents),
             gr.Dropdown(choices=choices, value=[]),
         )
@@ -254,8 +269,15 @@ class HoidapApp:
         def report_progress(done: int, total: int, name: str) -> None:
             if progress is None:
                 return
-            desc = f"Đang nạp {name} ({done + 1}/{total})" if name else "Đang cập nhật chỉ mục…"
-            progress((min(done, total), max(total, 1)), desc=desc, unit="tệp")
+            if not name:
+                progress(None, desc="Đang cập nhật chỉ mục tìm kiếm…")
+            elif total <= 1:
+                # ingest reports per file: one file would sit at 0 % until done, so say what
+                # is happening (with the elapsed time) instead of showing a frozen bar
+                progress(None, desc=f"Đang đọc và lập chỉ mục {name}…")
+            else:
+                desc = f"Đang nạp {name} ({done + 1}/{total})"
+                progress((min(done, total), total), desc=desc, unit="tệp")
 
         return ingest(paths, prune=prune, settings=self.settings, progress=report_progress)
 
@@ -301,18 +323,32 @@ class HoidapApp:
     def on_upload(
         self,
         files: list[str] | None,
+        choice: str | None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[Any, ...]:
         status, _, _ = self.ingest_files(files, progress)
-        return (status, *self.library(), None)
+        return (status, *self.library(choice), None)
 
-    def on_reingest(self, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+    def on_choice(self, choice: str | None) -> tuple[str, Any]:
+        """A new way of answering: the header badge and the options title follow it."""
+        header = header_html(self.settings, _manifest(self.settings), choice)
+        choices = answerer_choices(self.settings)
+        return header, gr.Accordion(label=options_title(choice or "auto", choices))
+
+    def on_reingest(
+        self,
+        choice: str | None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[Any, ...]:
         """Bring the index in line with the files: changed files re-embedded, lost ones dropped."""
         from ingest.pipeline import IngestBusyError
 
         manifest = _manifest(self.settings)
         if not manifest.documents:
-            return (render.status_html("info", "Chưa có tài liệu nào để nạp lại."), *self.library())
+            return (
+                render.status_html("info", "Chưa có tài liệu nào để nạp lại."),
+                *self.library(choice),
+            )
         paths = [Path(s) for s in manifest.documents if Path(s).exists()]
         try:
             report = self._run_ingest(paths, progress, prune=True)
@@ -326,7 +362,7 @@ class HoidapApp:
         else:
             status = render.ingest_report_html(report)
             self.examples.refresh_in_background()
-        return (status, *self.library())
+        return (status, *self.library(choice))
 
     def delete(self, sources: list[str]) -> list[str]:
         """Take documents out of the index; an uploaded copy is deleted with it."""
@@ -345,14 +381,17 @@ class HoidapApp:
             self.examples.refresh_in_background()
         return removed
 
-    def on_delete(self, selected: list[str] | str | None) -> tuple[Any, ...]:
+    def on_delete(self, selected: list[str] | str | None, choice: str | None) -> tuple[Any, ...]:
         from ingest.pipeline import IngestBusyError
 
         if isinstance(selected, str):
             selected = [selected]
         selected = [s for s in (selected or []) if s]
         if not selected:
-            return (render.status_html("info", "Chưa chọn tài liệu nào để xóa."), *self.library())
+            return (
+                render.status_html("info", "Chưa chọn tài liệu nào để xóa."),
+                *self.library(choice),
+            )
         try:
             removed = self.delete(selected)
         except IngestBusyError:
@@ -367,7 +406,7 @@ class HoidapApp:
             status = render.status_html(
                 "ok", f"Đã xóa khỏi chỉ mục: {names}. Các câu trả lời không còn dùng tài liệu này."
             )
-        return (status, *self.library())
+        return (status, *self.library(choice))
 
     # API -------------------------------------------------------------------------------
     def api_ask(self, question: str, answerer: str = "") -> dict[str, Any]:
@@ -436,10 +475,10 @@ class HoidapApp:
             log.warning("warm-up failed; the first question will load the models", exc_info=True)
 
 
-def build_app(settings: Settings) -> gr.Blocks:
-    """The whole page for these settings (not launched)."""
+def build_app(settings: Settings, handlers: HoidapApp | None = None) -> gr.Blocks:
+    """The whole page for these settings (not launched); ``handlers`` lets serve() warm up first."""
     quiet_network()
-    app = HoidapApp(settings)
+    app = handlers or HoidapApp(settings)
     manifest = _manifest(settings)
     choices = answerer_choices(settings)
     default_choice = settings.answerer if settings.answerer in dict(choices).values() else "auto"
@@ -480,25 +519,30 @@ def build_app(settings: Settings) -> gr.Blocks:
                         examples = gr.Dataset(
                             label="Gợi ý câu hỏi",
                             components=[question],
-                            samples=[[q] for q in app.examples.get()],
+                            samples=[],  # filled on page load, once the warm-up built them
+                            visible=False,
                             elem_id="hd-examples",
                             samples_per_page=6,
                         )
                         with gr.Row(elem_id="hd-chat-tools"):
-                            answerer = gr.Radio(
-                                choices=choices,
-                                value=default_choice,
-                                label="Cách trả lời",
-                                info="Trích nguyên văn: nhanh, đúng từng chữ. "
-                                "Mô hình: viết lại gọn hơn, có kiểm tra với tài liệu.",
-                                elem_id="hd-answerer",
-                                scale=4,
-                            )
+                            with gr.Accordion(
+                                options_title(default_choice, choices),
+                                open=False,
+                                elem_id="hd-options",
+                            ) as options:
+                                answerer = gr.Radio(
+                                    choices=choices,
+                                    value=default_choice,
+                                    show_label=False,
+                                    info="Trích nguyên văn: nhanh, đúng từng chữ của tài liệu. "
+                                    "Mô hình: viết lại gọn hơn, rồi được đối chiếu với tài liệu.",
+                                    elem_id="hd-answerer",
+                                )
                             clear = gr.Button(
                                 "🧹 Cuộc trò chuyện mới",
                                 size="sm",
-                                scale=1,
-                                min_width=170,
+                                scale=0,
+                                min_width=190,
                                 elem_id="hd-clear",
                             )
                     with gr.Column(scale=2, min_width=320, elem_id="hd-sources-col"):
@@ -553,6 +597,8 @@ def build_app(settings: Settings) -> gr.Blocks:
                     )
 
         library_outputs = [header, table, to_delete]
+        # waiting for the suggestions costs no CPU: never let it hold a worker others need
+        examples_kwargs: dict[str, Any] = {"api_visibility": "private", "concurrency_limit": None}
         chat_outputs = [chatbot, sources, question, history]
         ask_kwargs: dict[str, Any] = {
             "concurrency_id": CHAT_GROUP,
@@ -586,26 +632,28 @@ def build_app(settings: Settings) -> gr.Blocks:
             "concurrency_id": INDEX_GROUP,
             "concurrency_limit": 1,
             "api_visibility": "private",
+            "show_progress_on": [status],  # one progress bar, where the result will appear
         }
         upload.upload(
-            app.on_upload, [upload], [status, *library_outputs, upload], **write_kwargs
-        ).then(app.example_samples, None, [examples], api_visibility="private")
-        reingest.click(app.on_reingest, None, [status, *library_outputs], **write_kwargs).then(
-            app.example_samples, None, [examples], api_visibility="private"
-        )
+            app.on_upload, [upload, answerer], [status, *library_outputs, upload], **write_kwargs
+        ).then(app.example_samples, None, [examples], **examples_kwargs)
+        reingest.click(
+            app.on_reingest, [answerer], [status, *library_outputs], **write_kwargs
+        ).then(app.example_samples, None, [examples], **examples_kwargs)
         delete.click(
             app.on_delete,
-            [to_delete],
+            [to_delete, answerer],
             [status, *library_outputs],
             js=(
-                "(picked) => (picked && picked.length && "
-                "window.confirm('Xóa ' + picked.length + ' tài liệu khỏi chỉ mục?')) ? picked : []"
+                "(picked, choice) => [(picked && picked.length && window.confirm("
+                "'Xóa ' + picked.length + ' tài liệu khỏi chỉ mục?')) ? picked : [], choice]"
             ),
             **write_kwargs,
-        ).then(app.example_samples, None, [examples], api_visibility="private")
-        docs_tab.select(app.library, None, library_outputs, api_visibility="private")
-        demo.load(app.library, None, library_outputs, api_visibility="private").then(
-            app.example_samples, None, [examples], api_visibility="private"
+        ).then(app.example_samples, None, [examples], **examples_kwargs)
+        answerer.change(app.on_choice, [answerer], [header, options], api_visibility="private")
+        docs_tab.select(app.library, [answerer], library_outputs, api_visibility="private")
+        demo.load(app.library, [answerer], library_outputs, api_visibility="private").then(
+            app.example_samples, None, [examples], **examples_kwargs
         )
 
         # named endpoints for gradio_client; hidden components carry the files for /ingest
@@ -618,7 +666,8 @@ def build_app(settings: Settings) -> gr.Blocks:
         gr.api(app.api_documents, api_name="documents")
         gr.api(app.api_delete, api_name="delete", concurrency_id=INDEX_GROUP, concurrency_limit=1)
         with gr.Column(visible=False):
-            api_files = gr.File(file_count="multiple", file_types=list(ALLOWED_SUFFIXES))
+            # no file_types: the handler refuses bad files itself, per file, in Vietnamese
+            api_files = gr.File(file_count="multiple")
             api_report = gr.JSON()
             api_trigger = gr.Button()
         api_trigger.click(
@@ -637,8 +686,10 @@ def serve(settings: Settings) -> None:
     """Run the page on ``settings.host:port`` until interrupted (``hoidap serve``)."""
     quiet_network()
     auth = parse_auth(settings.auth)
-    demo = build_app(settings)
-    threading.Thread(target=demo.hoidap.warm_up, name="hoidap-warmup", daemon=True).start()  # type: ignore[attr-defined]
+    # first, so the model loads (≈10 s of imports) while the page is built and served
+    handlers = HoidapApp(settings)
+    threading.Thread(target=handlers.warm_up, name="hoidap-warmup", daemon=True).start()
+    demo = build_app(settings, handlers)
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=256)
     app_kwargs: dict[str, Any] = {}
     if auth:

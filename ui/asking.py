@@ -62,7 +62,7 @@ def _as_sources(item: object) -> list[Source] | None:
 
 
 def open_index(settings: Settings) -> None:
-    """Open the index (model, Chroma, BM25) once, one thread at a time.
+    """Open the index (Chroma and BM25; the model loads on first use) once, one thread at a time.
 
     ``store.index.Index`` creates its Chroma client lazily and without a lock, and two
     threads creating it at once leave chromadb's client registry broken for the life of the
@@ -178,20 +178,28 @@ def ask(
                 events.put(AskEvent("rewritten", text=standalone, seconds=elapsed()))
             text = ""
             pieces = stream(standalone, settings=settings, answerer=answerer, on_sources=deliver)
-            for item in pieces:
-                if stop.is_set():
-                    break
-                if isinstance(item, Answer):
-                    deliver(item.sources)
-                    events.put(AskEvent("answer", answer=item, text=standalone, seconds=elapsed()))
-                    return
-                if isinstance(item, str):
-                    text += item
-                    events.put(AskEvent("text", text=text, seconds=elapsed()))
-                    continue
-                found = _as_sources(item)
-                if found:
-                    deliver(found)
+            try:
+                for item in pieces:
+                    if stop.is_set():
+                        break
+                    if isinstance(item, Answer):
+                        deliver(item.sources)
+                        events.put(
+                            AskEvent("answer", answer=item, text=standalone, seconds=elapsed())
+                        )
+                        return
+                    if isinstance(item, str):
+                        text += item
+                        events.put(AskEvent("text", text=text, seconds=elapsed()))
+                        continue
+                    found = _as_sources(item)
+                    if found:
+                        deliver(found)
+            finally:
+                # a reader who left (tab closed, new question) stops the model's generation now
+                close = getattr(pieces, "close", None)
+                if close is not None:
+                    close()
             if not stop.is_set():
                 log.warning("answer stream ended without an Answer")
                 events.put(AskEvent("error", text=friendly_error(RuntimeError())))

@@ -147,7 +147,7 @@ class ExampleCache:
         self._lock = threading.Lock()
         self._stamp: object = None
         self._examples: list[str] = []
-        self._building = False
+        self._build_lock = threading.Lock()
 
     def _manifest_stamp(self) -> object:
         try:
@@ -157,33 +157,37 @@ class ExampleCache:
         return (stat.st_mtime_ns, stat.st_size)
 
     def get(self, *, wait: bool = False) -> list[str]:
-        """The current examples; a stale list is returned while the new one is built."""
-        stamp = self._manifest_stamp()
-        with self._lock:
-            fresh = stamp == self._stamp
-            current = list(self._examples)
-        if fresh:
-            return current
-        if wait:
-            self.refresh()
+        """The current examples; without ``wait``, a stale list while a new one is built."""
+        if self._fresh():
             with self._lock:
                 return list(self._examples)
-        self.refresh_in_background()
-        return current
+        if wait:
+            self.refresh()
+        else:
+            self.refresh_in_background()
+        with self._lock:
+            return list(self._examples)
+
+    def _fresh(self) -> bool:
+        stamp = self._manifest_stamp()
+        with self._lock:
+            return stamp == self._stamp
 
     def refresh(self) -> None:
-        stamp = self._manifest_stamp()
-        try:
-            examples = build_examples(self.settings)
-        except Exception:
-            log.warning("could not build example questions", exc_info=True)
-            examples = []
-        with self._lock:
-            self._stamp, self._examples, self._building = stamp, examples, False
+        """Rebuild unless fresh; one build at a time, and a waiter reuses the one running."""
+        with self._build_lock:
+            if self._fresh():
+                return
+            stamp = self._manifest_stamp()
+            try:
+                examples = build_examples(self.settings)
+            except Exception:
+                log.warning("could not build example questions", exc_info=True)
+                examples = []
+            with self._lock:
+                self._stamp, self._examples = stamp, examples
 
     def refresh_in_background(self) -> None:
-        with self._lock:
-            if self._building:
-                return
-            self._building = True
+        if self._build_lock.locked():
+            return
         threading.Thread(target=self.refresh, name="hoidap-examples", daemon=True).start()

@@ -24,6 +24,8 @@ CONTEXT_BEFORE = 160
 CONTEXT_AFTER = 140
 EXCERPT_CHARS = 280
 NEAREST_SHOWN = 3
+# share of a written answer's words a passage sentence must hold to be highlighted as its source
+MIN_COVERAGE = 0.4
 CITATION = re.compile(r"\[(\d{1,2})\]")
 DOCUMENT_COLUMNS = ["Tên tệp", "Tiêu đề", "Số trang", "Số đoạn", "Nạp lúc"]
 
@@ -75,21 +77,28 @@ def _find_loose(haystack: str, needle: str) -> tuple[int, int] | None:
 
 
 def _best_sentence(text: str, answer_text: str) -> tuple[int, int] | None:
-    """For a written (not quoted) answer: the passage sentence sharing most of its words."""
+    """For a written (not quoted) answer: the passage sentence that says what it says.
+
+    Scored by how much of the answer the sentence covers, numbers counting triple: an
+    answer's figures are what a reader checks, and a sentence without them is not the one.
+    """
     answer_words = set(_fold_words(CITATION.sub(" ", answer_text)))
-    if not answer_words:
+    numbers = {w for w in answer_words if any(ch.isdigit() for ch in w)}
+    total = len(answer_words) + 2 * len(numbers)
+    if not total:
         return None
-    best: tuple[float, str] | None = None
+    best: tuple[float, int, str] | None = None
     for sentence in split_sentences(text):
         words = set(_fold_words(sentence))
-        if not words:
+        if numbers and not numbers & words:
             continue
-        overlap = len(words & answer_words) / len(words) ** 0.5
-        if best is None or overlap > best[0]:
-            best = (overlap, sentence)
-    if best is None or best[0] < 1.0:
+        score = (len(words & answer_words) + 2 * len(words & numbers)) / total
+        candidate = (score, -len(sentence), sentence)
+        if best is None or candidate > best:
+            best = candidate
+    if best is None or best[0] < MIN_COVERAGE:
         return None
-    return _find_loose(text, best[1])
+    return _find_loose(text, best[2])
 
 
 def highlight_spans(
@@ -210,15 +219,19 @@ def sources_html(
     answer_text: str = "",
     abstained: bool = False,
     pending: bool = False,
+    question: str = "",
 ) -> str:
     """The sources panel: numbered cards, the cited ones first in emphasis.
 
     ``pending`` is the state between retrieval and the answer (nothing is cited yet);
-    ``abstained`` labels the passages as the nearest found, not as evidence.
+    ``abstained`` labels the passages as the nearest found, not as evidence. The panel
+    carries its ``question`` (``data-question``), so a reader (or a test) can tell it from
+    the previous question's panel.
     """
+    asked = f' data-question="{html.escape(question)}"'
     if not sources:
         return (
-            '<div class="src-empty"><div class="src-empty-icon">🗂️</div>'
+            f'<div class="src-empty src-none"{asked}><div class="src-empty-icon">🗂️</div>'
             "<p>Không tìm thấy đoạn nào liên quan trong các tài liệu đã nạp.</p></div>"
         )
     cited = set(cited_numbers(answer_text))
@@ -251,7 +264,7 @@ def sources_html(
             '<details class="src-others"><summary>Các đoạn liên quan khác '
             f"({len(others)})</summary>{''.join(others)}</details>"
         )
-    return f'<div class="src-list">{header}{body}</div>'
+    return f'<div class="src-list"{asked}>{header}{body}</div>'
 
 
 def _citations_html(escaped_text: str, count: int) -> str:
@@ -446,10 +459,16 @@ def ingest_report_html(
         lines.append(_status("err", "⛔", f"<b>{esc(name)}</b>: {esc(reason)}"))
     if not lines:
         lines.append(_status("info", "ℹ️", "Không có gì thay đổi."))
-    return f'<div class="st-list">{"".join(lines)}</div>'
+    return _status_list(lines)
+
+
+def _status_list(lines: Sequence[str]) -> str:
+    """Status lines with the time they were made: the same result twice still reads as new."""
+    at = datetime.now().strftime("%H:%M:%S")
+    return f'<div class="st-list">{"".join(lines)}<div class="st-time">Lúc {at}</div></div>'
 
 
 def status_html(kind: str, text: str) -> str:
     """One status line (``ok``, ``info`` or ``err``) for the documents tab."""
     icon = {"ok": "✅", "info": "ℹ️", "err": "⚠️"}.get(kind, "ℹ️")
-    return f'<div class="st-list">{_status(kind, icon, html.escape(text))}</div>'
+    return _status_list([_status(kind, icon, html.escape(text))])

@@ -3,7 +3,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.normalize import normalize_query, normalize_text
@@ -59,3 +59,14 @@ def test_normalization_is_idempotent(text: str) -> None:
     once = normalize_text(text)
     assert normalize_text(once) == once
     assert unicodedata.is_normalized("NFC", once)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_any_unicode_normalizes_idempotently(text: str) -> None:
+    """Emoji, other scripts, controls, lone combining marks: one pass is a fixed point."""
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+    query = normalize_query(text)
+    assert normalize_query(query) == query
+    assert "\n" not in query

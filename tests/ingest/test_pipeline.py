@@ -5,11 +5,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from hoidap.settings import Settings
 from ingest import ingest
 from qa.api import answer
 from store.index import get_index
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, STORE_MODES
+
+# every test runs on the embedded store and on a real Chroma server
+pytestmark = pytest.mark.parametrize("store_mode", STORE_MODES, indirect=True)
 
 
 def _folder(tmp_path: Path) -> Path:

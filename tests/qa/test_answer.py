@@ -10,6 +10,10 @@ from hoidap.settings import Settings
 from qa.api import answer
 from qa.chain import QuestionError
 from qa.types import ABSTAIN_MESSAGE
+from tests.conftest import STORE_MODES
+
+# every test runs on the embedded store and on a real Chroma server
+pytestmark = pytest.mark.parametrize("store_mode", STORE_MODES, indirect=True)
 
 SEED_QUESTIONS = [
     ("Có bao nhiêu cán bộ, chiến sĩ được huy động tham gia phòng chống dịch Covid-19?", "1.700"),

@@ -67,7 +67,10 @@ def test_rules_add_a_year_or_the_last_question_s_names() -> None:
         "năm 2020?"
     )
     assert rewrite_by_rules(history, "Còn số tổ lưu động thì sao?") == (
-        "Số tổ lưu động (TP Cần Thơ)?"
+        "Số tổ lưu động là bao nhiêu?"
+    )
+    assert rewrite_by_rules(history, "Đơn vị đó nhận huân chương gì?") == (
+        "Đơn vị đó nhận huân chương gì (TP Cần Thơ)?"
     )
     assert rewrite_by_rules(history, "Vậy còn Hà Nội?").startswith("Công an Hà Nội huy động")
     assert rewrite_by_rules(history, "Công an thành phố trao tặng bao nhiêu tấn gạo?") == (
@@ -89,8 +92,8 @@ def test_two_turn_conversation_with_the_extractive_answerer(report: Settings) ->
     first = chat.ask(OFFICERS)
     assert "1.700" in first.text
     second = chat.ask("Còn số tổ lưu động thì sao?")
-    assert chat.history[-1].standalone == "Số tổ lưu động (TP Cần Thơ)?"
-    assert second.question == "Số tổ lưu động (TP Cần Thơ)?"
+    assert chat.history[-1].standalone == "Số tổ lưu động là bao nhiêu?"
+    assert second.question == "Số tổ lưu động là bao nhiêu?"
     assert "33 tổ lưu động" in second.text
     assert [t.question for t in chat.history] == [OFFICERS, "Còn số tổ lưu động thì sao?"]
     chat.reset()

@@ -142,3 +142,18 @@ def test_ungrounded_answer_with_nothing_to_quote_abstains() -> None:
     answer = _answerer().finish("Giá vé là 1.200.000 đồng [1].", found)
     assert answer.abstained and answer.answerer == "extractive"
     assert answer.note and "1.200.000" in answer.note
+
+
+def test_true_figure_that_counts_something_else_is_refused() -> None:
+    """1.700 is in the passage, but it counts officers, not ambulances."""
+    found = Retrieval("Công an TP Cần Thơ có bao nhiêu xe cứu thương?", SOURCES)
+    answer = _answerer().finish("Công an TP Cần Thơ có 1.700 xe cứu thương [1].", found)
+    assert answer.abstained and answer.answerer == "extractive"
+    assert answer.note and "xe" in answer.note
+
+
+def test_figure_with_the_unit_asked_for_is_kept_even_when_the_answer_omits_it() -> None:
+    found = Retrieval("Thành lập bao nhiêu tổ lưu động?", SOURCES)
+    assert _answerer().finish("Có 33 [2].", found).answerer == "local"
+    found = Retrieval("Tội phạm giảm bao nhiêu phần trăm?", SOURCES)
+    assert _answerer().finish("Giảm 32,2 [2].", found).answerer == "local"

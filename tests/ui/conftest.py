@@ -254,6 +254,13 @@ def page(browser: Any, watch: PageWatch) -> Iterator[Any]:
 def screenshot(tab: Any, name: str, *, full_page: bool = False) -> Path:
     """Save a screenshot under artifacts/screenshots/ (a test artifact people look at)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # Gradio fades every output of a running event; a screenshot shows the settled page
+    tab.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=status-tracker]')]"
+        ".every((e) => e.classList.contains('hide'))",
+        timeout=60_000,
+    )
+    tab.wait_for_timeout(400)
     path = SCREENSHOTS / f"{name}.png"
     tab.screenshot(path=str(path), full_page=full_page)
     return path
