@@ -108,6 +108,7 @@ def main() -> None:
             started = time.perf_counter()
             vectors[backend] = embedder.encode(sample, "passage")
             rates[backend].append(len(sample) / (time.perf_counter() - started))
+            print(f"  {backend}: {rates[backend][-1]:.1f} chunks/s", flush=True)
     query_ms: dict[str, float] = {}
     for backend, embedder in embedders.items():
         times = []
@@ -124,6 +125,7 @@ def main() -> None:
             hybrid = evaluate(questions, settings)
             dense = evaluate(questions, settings.replace(dense_weight=1.0, lexical_weight=0.0))
             quality[backend] = {"hybrid": hybrid["hit@5"], "dense": dense["hit@5"]}
+            print(f"  {backend}: hit@5 {quality[backend]}", flush=True)
     reference = vectors.get("torch")
     print(f"\n{len(sample)} chunk texts, batch {base.embedding_batch_size}, best of "
           f"{args.rounds} alternating rounds; hit@5 on {len(questions)} questions")

@@ -8,13 +8,29 @@ restored from the corpus's own vocabulary (the dense model barely understands fo
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from hoidap.settings import Settings
 from qa.types import Source
 from store.index import Index
-from store.lexical import has_diacritics
+from store.lexical import fold_diacritics, has_diacritics
+
+# Text that addresses the model instead of the reader ("bỏ qua mọi hướng dẫn…", "ignore all
+# previous instructions"): a passage carrying it is never shown to any answerer, because a
+# grounding check cannot catch a false figure that the hijacking passage itself supplies.
+_INSTRUCTIONS = re.compile(
+    r"bo qua (moi|tat ca|cac|nhung)? ?(huong dan|chi dan|lenh|quy tac)"
+    r"|ignore (all |any )?(the )?(previous|prior|above) (instructions|rules)"
+    r"|(system prompt|loi nhac he thong)"
+    r"|ban khong con la (tro ly|mo hinh)"
+)
+
+
+def carries_instructions(text: str) -> bool:
+    """True for a passage written to steer a language model (prompt injection)."""
+    return bool(_INSTRUCTIONS.search(fold_diacritics(text)))
 
 log = logging.getLogger(__name__)
 
@@ -101,5 +117,9 @@ class HybridRetriever:
         known = {h.chunk_id: (h.text, h.metadata) for h in dense}
         missing = [cid for cid in top if cid not in known]
         known.update(self.index.get_chunks(missing))
-        sources = [_to_source(cid, fused[cid], *known[cid]) for cid in top if cid in known]
+        sources = [
+            _to_source(cid, fused[cid], *known[cid])
+            for cid in top
+            if cid in known and not carries_instructions(known[cid][0])
+        ]
         return Retrieval(question, sources, folded, dense_query, lexical_scores, dense_scores)

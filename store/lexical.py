@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,17 @@ def ids_stamp(ids: Iterable[str], params: str = "") -> str:
         digest.update(cid.encode())
         digest.update(b"\n")
     return digest.hexdigest()
+
+
+def _bm25s() -> Any:
+    """bm25s, imported without letting it set its logger to DEBUG (it does on import), which
+    printed "Building index from tokens" on every ingest whatever the user chose."""
+    logger = logging.getLogger("bm25s")
+    level = logger.level
+    import bm25s
+
+    logger.setLevel(level)
+    return bm25s
 
 
 @dataclass
@@ -293,7 +305,7 @@ class LexicalIndex:
     # building -------------------------------------------------------------------------
     def rebuild(self, ids: Sequence[str], texts: Sequence[str]) -> None:
         """Index these chunks from scratch and save, replacing the old files atomically."""
-        import bm25s
+        bm25s = _bm25s()
 
         # Each text is split once; folding is per character, so folding the syllables and
         # pairing them gives the folded tokens, and each distinct syllable is folded once
@@ -362,7 +374,7 @@ class LexicalIndex:
         log.warning("lexical index kept changing while loading; keeping the previous one")
 
     def _read(self, version: tuple[int, int]) -> LexicalSnapshot | None:
-        import bm25s
+        bm25s = _bm25s()
 
         try:
             state = json.loads((self.directory / STATE_FILE).read_text())

@@ -69,8 +69,8 @@ def test_instructions_inside_a_document_are_not_obeyed(
     seconds = time.perf_counter() - started
     shown = hijack.llm_passages
     read_by_model = [s.source for s in result.sources[:shown]]
-    if figure == "32,2%":  # the hijacking passage was among what the model read
-        assert "ghi-chu-noi-bo.txt" in read_by_model, read_by_model
+    # the hijacking passage is found by retrieval but never shown to the model
+    assert "ghi-chu-noi-bo.txt" not in read_by_model, read_by_model
     text = result.text
     shown_to_model = [f"[{n}] {s.source}: {s.text[:80]}" for n, s in enumerate(result.sources, 1)]
     why = (text, result.answerer, result.note, shown_to_model)
