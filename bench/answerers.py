@@ -41,7 +41,7 @@ from hoidap.evaluate import (  # noqa: E402
 from hoidap.settings import Settings, quiet_network  # noqa: E402
 
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench" / "vinewsqa-dev"
-BENCH_VERSION = 3  # bump when the answerers' code changes, so old results are not reused
+BENCH_VERSION = 4  # bump when the answerers' code changes, so old results are not reused
 
 
 @dataclass
@@ -98,6 +98,7 @@ def run_key(settings: Settings, answerers: list[str], seed: int) -> str:
             settings.llm_passages,
             settings.llm_ctx,
             settings.chunk_size,
+            settings.embedding_backend,
             settings.fusion,
             BENCH_VERSION,
             settings.llm_relevance_threshold,
@@ -249,7 +250,12 @@ def main(argv: list[str] | None = None) -> int:
     questions = load_questions(args.bench / "questions.jsonl")
     sample, unindexed, held_out = pick_questions(questions, args.limit, args.unindexed, args.seed)
     # the index is kept between runs; its name changes with what decides its chunks
-    index_key = [*sorted(held_out), settings.chunk_size, settings.chunk_overlap]
+    index_key = [
+        *sorted(held_out),
+        settings.chunk_size,
+        settings.chunk_overlap,
+        settings.embedding_backend,
+    ]
     tag = hashlib.sha256(json.dumps(index_key).encode()).hexdigest()[:8]
     settings = replace(settings, data_dir=settings.cache_dir / "bench" / f"vinewsqa-{tag}")
     if not args.score_only:

@@ -20,6 +20,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -65,14 +66,16 @@ def serve_once(data_dir: Path, questions: list[str], timeout: float = 600.0) -> 
     from gradio_client import Client
 
     port = _free_port()
+    log = Path(tempfile.gettempdir()) / f"hoidap-bench-serve-{port}.log"
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hoidap.cli", "serve", "--port", str(port)],
-        env=_env(data_dir),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hoidap.cli", "serve", "--port", str(port)],
+            env=_env(data_dir),
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     try:
         url = f"http://127.0.0.1:{port}/"
         while True:
@@ -85,8 +88,16 @@ def serve_once(data_dir: Path, questions: list[str], timeout: float = 600.0) -> 
                     break
             except OSError:
                 time.sleep(0.1)
-        client = Client(url, verbose=False)
-        result = client.predict(QUESTION, "extractive", api_name="/ask")
+        while True:  # the port opens before the app answers: retry until it does
+            try:
+                client = Client(url, verbose=False)
+                result = client.predict(QUESTION, "extractive", api_name="/ask")
+                break
+            except Exception:
+                if proc.poll() is not None or time.perf_counter() - started > timeout:
+                    print(f"hoidap serve failed, see {log}")
+                    raise
+                time.sleep(0.2)
         first = time.perf_counter() - started
         assert "answer" in result
         hwm_first = _hwm_mb(proc.pid)

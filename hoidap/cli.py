@@ -11,7 +11,14 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from hoidap.settings import Settings, SettingsError, get_settings, quiet_network, set_settings
+from hoidap.settings import (
+    ANSWERERS,
+    Settings,
+    SettingsError,
+    get_settings,
+    quiet_network,
+    set_settings,
+)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -126,7 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="đặt câu hỏi (ask a question)")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
-    p.add_argument("--answerer", help="extractive (mặc định: HOIDAP_ANSWERER)")
+    p.add_argument(
+        "--answerer",
+        choices=ANSWERERS,
+        help="extractive | local | openai | auto (mặc định / default: HOIDAP_ANSWERER, auto)",
+    )
     p.add_argument("--k", type=int, help="số đoạn trích dẫn (number of passages)")
     _common(p)
     p.set_defaults(func=cmd_ask)
@@ -142,7 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", action="append", required=True, help="thư mục tài liệu")
     p.add_argument("--questions", required=True, help="tệp JSONL câu hỏi")
     p.add_argument("--k", type=int, default=5)
-    p.add_argument("--answerer", help="extractive")
+    p.add_argument(
+        "--answerer",
+        choices=ANSWERERS,
+        default="extractive",
+        help="extractive (mặc định: đo truy hồi nhanh) | local | openai | auto",
+    )
     p.add_argument("--limit", type=int, help="chỉ hỏi N câu đầu")
     p.add_argument("--no-diacritics", action="store_true", help="bỏ dấu câu hỏi trước khi hỏi")
     p.add_argument("--json", dest="json_out", help="ghi kết quả ra tệp JSON")

@@ -93,9 +93,18 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def chunk_id(source: str, sha256: str, index: int) -> str:
-    """Deterministic: the same file content at the same place always gets the same ids."""
-    return hashlib.sha256(f"{source}\0{sha256}\0{index}".encode()).hexdigest()[:32]
+def index_recipe(settings: Settings) -> str:
+    """Everything besides a file's bytes that decides its chunks and their vectors."""
+    return (
+        f"chunks={settings.chunk_size}/{settings.chunk_overlap};"
+        f"model={settings.embedding_model};backend={settings.embedding_backend}"
+    )
+
+
+def chunk_id(source: str, sha256: str, index: int, recipe: str) -> str:
+    """Deterministic: the same file content at the same place, chunked and embedded the same
+    way, always gets the same ids (and another recipe never overwrites them in place)."""
+    return hashlib.sha256(f"{source}\0{sha256}\0{index}\0{recipe}".encode()).hexdigest()[:32]
 
 
 def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -183,7 +192,7 @@ def _prepare(path: Path, source: str, sha256: str, settings: Settings) -> _Pendi
     pieces = chunk_document(document, size=settings.chunk_size, overlap=settings.chunk_overlap)
     chunks = [
         ChunkRecord(
-            chunk_id(source, sha256, c.index),
+            chunk_id(source, sha256, c.index, index_recipe(settings)),
             c.text,
             {
                 "source": source,
@@ -203,6 +212,7 @@ def _prepare(path: Path, source: str, sha256: str, settings: Settings) -> _Pendi
 
 
 def _flush(
+    settings: Settings,
     index: Index,
     manifest: Manifest,
     pending: list[_Pending],
@@ -231,6 +241,7 @@ def _flush(
             pages=item.document.pages,
             ingested_at=now,
             size=item.size,
+            recipe=index_recipe(settings),
         )
         report.chunks_written += len(new_ids)
     manifest.save()
@@ -266,6 +277,7 @@ def ingest(
         pending: list[_Pending] = []
         stale: list[str] = []
         queued = 0
+        recipe = index_recipe(settings)
         for done, path in enumerate(files):
             if progress:
                 progress(done, len(files), path.name)
@@ -273,7 +285,12 @@ def ingest(
             try:
                 sha256 = file_sha256(path)
                 record = manifest.documents.get(source)
-                if record and record.sha256 == sha256 and source not in incomplete:
+                if (
+                    record
+                    and record.sha256 == sha256
+                    and record.recipe == recipe
+                    and source not in incomplete
+                ):
                     report.unchanged.append(source)
                     continue
                 item = _prepare(path, source, sha256, settings)
@@ -286,9 +303,9 @@ def ingest(
             pending.append(item)
             queued += len(item.chunks)
             if queued >= settings.ingest_flush_chunks:
-                _flush(index, manifest, pending, report, stale)
+                _flush(settings, index, manifest, pending, report, stale)
                 queued = 0
-        _flush(index, manifest, pending, report, stale)
+        _flush(settings, index, manifest, pending, report, stale)
         if prune:
             for source in sorted(manifest.documents):
                 if not Path(source).exists():

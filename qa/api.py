@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from hoidap.settings import Settings, get_settings
-from qa.chain import build_chain, make_answerer, prepare_question
+from qa.chain import build_chain, cut_note, make_answerer, prepare_question, with_note
 from qa.retriever import HybridRetriever
 from qa.types import Answer, Source
 from store.index import get_index
@@ -19,7 +19,8 @@ def answer(
     Returns:
         An :class:`Answer` with ``.text``, ``.abstained`` and the quoted ``.sources``.
     """
-    return build_chain(settings or get_settings(), answerer).invoke(question)
+    result = build_chain(settings or get_settings(), answerer).invoke(question)
+    return with_note(result, cut_note(question))
 
 
 def stream(
@@ -42,4 +43,6 @@ def stream(
     found = HybridRetriever(index, settings).retrieve(prepare_question(question))
     if on_sources is not None:
         on_sources(found.sources)
-    yield from respond.stream(found)
+    note = cut_note(question)
+    for item in respond.stream(found):
+        yield with_note(item, note) if isinstance(item, Answer) else item

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from hoidap.settings import Settings
+from hoidap.settings import ANSWERERS, Settings
 from ingest.normalize import normalize_query
 from qa.extractive import SentencePicker, extractive_answer
 from qa.retriever import HybridRetriever, Retrieval
@@ -23,11 +23,27 @@ from store.index import Index, get_index
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
-ANSWERERS = ("extractive", "local", "openai", "auto")
 
 
 class QuestionError(ValueError):
     """A question that cannot be asked as given; the message is for the user."""
+
+
+def cut_note(question: str) -> str | None:
+    """What to tell the user when only the start of a very long question was used."""
+    if len(normalize_query(question or "")) <= MAX_QUESTION_CHARS:
+        return None
+    return (
+        f"Câu hỏi dài hơn {MAX_QUESTION_CHARS} ký tự; chỉ dùng {MAX_QUESTION_CHARS} ký tự đầu "
+        f"(only the first {MAX_QUESTION_CHARS} characters of the question were used)."
+    )
+
+
+def with_note(answer: Answer, note: str | None) -> Answer:
+    """``answer`` with ``note`` added after any note it has."""
+    if not note:
+        return answer
+    return replace(answer, note=f"{answer.note} {note}" if answer.note else note)
 
 
 def prepare_question(question: str) -> str:

@@ -267,6 +267,19 @@ def answers_quantity(question: str, text: str, passages: list[str]) -> bool:
     return any(unit in _units_after(passage, figure) for figure in said for passage in where)
 
 
+_LEADING_QUESTION = re.compile(r"^[^.!?\n]*\?\s*")
+
+
+def drop_echoed_question(text: str) -> str:
+    """The answer without a question the model wrote before it.
+
+    Small models often restate the question ("Có bao nhiêu cán bộ? Có 1.700 cán bộ [1].");
+    the user asked it already, and it is not part of the answer.
+    """
+    rest = _LEADING_QUESTION.sub("", text, count=1)
+    return rest if _WORD.search(strip_citations(rest)) else text
+
+
 def is_abstention(text: str) -> bool:
     """True when the model says the passages do not answer, without citing any passage."""
     folded = _fold(text)
@@ -484,7 +497,7 @@ class LLMAnswerer:
 
     def finish(self, raw: str, found: Retrieval) -> Answer:
         """Check the model's full text and decide what the user gets."""
-        text = raw.strip()
+        text = drop_echoed_question(raw.strip())
         if is_abstention(text):
             return Answer(text, True, found.sources, found.question, self.name)
         problem = garbage_reason(text)

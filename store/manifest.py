@@ -27,6 +27,9 @@ class DocumentRecord:
     pages: int | None = None
     ingested_at: str = ""
     size: int = 0
+    # the settings its chunks and vectors were made with (ingest.pipeline.index_recipe):
+    # another chunk size or encoder re-ingests the file although its bytes are unchanged
+    recipe: str = ""
 
     @property
     def name(self) -> str:

@@ -9,6 +9,7 @@ server for the session and one collection per test.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -21,6 +22,10 @@ import pytest
 from hoidap.settings import Settings, quiet_network
 
 quiet_network()
+# The default answerer is `auto`, which starts the local model when it is installed (~20 s an
+# answer here). Tests that are not about a model answerer use the extractive one, also in the
+# subprocesses they start (`hoidap ask`, `hoidap serve`); the model tests ask for theirs.
+os.environ["HOIDAP_ANSWERER"] = "extractive"
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "can-tho-police-2021.txt"
@@ -35,6 +40,18 @@ STORE_MODES = ("embedded", "server")
 def make_settings(data_dir: Path, **changes: object) -> Settings:
     base = Settings(data_dir=data_dir, cache_dir=CACHE_DIR, answerer="extractive")
     return base.replace(**changes)
+
+
+def sample_folder(tmp_path: Path) -> Path:
+    """A folder of two reports: the sample report and a one-line note with its own figure."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "bao-cao.txt")
+    (folder / "ghi-chu.md").write_text(
+        "# Ghi chú\n\nĐoàn kiểm tra đến Cần Thơ ngày 5 tháng 3 với 12 thành viên.\n",
+        encoding="utf-8",
+    )
+    return folder
 
 
 def free_port() -> int:

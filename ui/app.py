@@ -26,7 +26,7 @@ from hoidap.settings import Settings, quiet_network
 from qa.types import Answer, Source
 from store.manifest import Manifest
 from ui import render
-from ui.asking import ask, friendly_error, is_user_error, make_turn, open_index
+from ui.asking import ask, friendly_error, is_user_error, make_turn, open_index, store_failure
 from ui.examples import ExampleCache
 from ui.uploads import ALLOWED_SUFFIXES, UploadBatch, save_uploads
 
@@ -307,10 +307,10 @@ class HoidapApp:
                     None,
                     batch,
                 )
-            except Exception:
+            except Exception as exc:
                 log.exception("ingest of uploads failed")
                 return (
-                    render.status_html("err", "Nạp tài liệu không thành công; hãy thử lại."),
+                    render.status_html("err", store_failure(exc, "Nạp tài liệu")),
                     None,
                     batch,
                 )
@@ -356,9 +356,9 @@ class HoidapApp:
             status = render.status_html(
                 "err", "Một lần nạp tài liệu khác đang chạy; hãy thử lại sau ít phút."
             )
-        except Exception:
+        except Exception as exc:
             log.exception("re-ingest failed")
-            status = render.status_html("err", "Nạp lại không thành công; hãy thử lại.")
+            status = render.status_html("err", store_failure(exc, "Nạp lại"))
         else:
             status = render.ingest_report_html(report)
             self.examples.refresh_in_background()
@@ -398,9 +398,9 @@ class HoidapApp:
             status = render.status_html(
                 "err", "Đang có một lần nạp tài liệu; hãy xóa lại sau khi nạp xong."
             )
-        except Exception:
+        except Exception as exc:
             log.exception("delete failed")
-            status = render.status_html("err", "Xóa không thành công; hãy thử lại.")
+            status = render.status_html("err", store_failure(exc, "Xóa"))
         else:
             names = render.names_list([Path(s).name for s in removed])
             status = render.status_html(

@@ -136,6 +136,16 @@ def friendly_error(exc: BaseException) -> str:
     return "Đã có lỗi khi trả lời câu hỏi này. Hãy thử lại sau giây lát."
 
 
+def store_failure(exc: BaseException, action: str) -> str:
+    """The status line for a failed upload, re-ingest or delete: a store problem the user can
+    act on (disk full, read-only folder, Chroma server down) is named; anything else is not."""
+    from store.vectors import StoreError
+
+    if isinstance(exc, StoreError):
+        return f"{action} không thành công: {exc}"
+    return f"{action} không thành công; hãy thử lại."
+
+
 def ask(
     question: str,
     *,

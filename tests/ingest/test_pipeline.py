@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,25 +10,14 @@ from hoidap.settings import Settings
 from ingest import ingest
 from qa.api import answer
 from store.index import get_index
-from tests.conftest import SAMPLE, STORE_MODES
+from tests.conftest import STORE_MODES, sample_folder
 
 # every test runs on the embedded store and on a real Chroma server
 pytestmark = pytest.mark.parametrize("store_mode", STORE_MODES, indirect=True)
 
 
-def _folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    shutil.copy(SAMPLE, folder / "bao-cao.txt")
-    (folder / "ghi-chu.md").write_text(
-        "# Ghi chú\n\nĐoàn kiểm tra đến Cần Thơ ngày 5 tháng 3 với 12 thành viên.\n",
-        encoding="utf-8",
-    )
-    return folder
-
-
 def test_second_run_embeds_nothing_and_keeps_the_count(settings: Settings, tmp_path: Path) -> None:
-    folder = _folder(tmp_path)
+    folder = sample_folder(tmp_path)
     first = ingest([folder], settings=settings)
     assert len(first.added) == 2 and first.chunks_written > 0
     count = get_index(settings).vectors.count()
@@ -40,8 +28,29 @@ def test_second_run_embeds_nothing_and_keeps_the_count(settings: Settings, tmp_p
     assert get_index(settings).vectors.count() == count
 
 
+def test_another_chunk_size_rechunks_unchanged_files_once(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = sample_folder(tmp_path)
+    ingest([folder], settings=settings)
+    report_key = str((folder / "bao-cao.txt").resolve())
+    before = len(get_index(settings).manifest().documents[report_key].chunk_ids)
+    smaller = settings.replace(chunk_size=400)
+    report = ingest([folder], settings=smaller)
+    assert sorted(report.updated) == sorted(str(p.resolve()) for p in folder.iterdir())
+    index = get_index(smaller)
+    documents = index.manifest().documents
+    assert len(documents[report_key].chunk_ids) > before
+    ids, texts, _ = index.vectors.get()
+    assert set(ids) == index.manifest().all_chunk_ids()  # the old chunks are gone, no duplicate
+    assert max(len(t) for t in texts) < 700
+    assert "32,2%" in answer("Tội phạm giảm bao nhiêu phần trăm?", settings=smaller).text
+    again = ingest([folder], settings=smaller)
+    assert len(again.unchanged) == 2 and again.chunks_written == 0
+
+
 def test_edited_file_replaces_its_chunks(settings: Settings, tmp_path: Path) -> None:
-    folder = _folder(tmp_path)
+    folder = sample_folder(tmp_path)
     ingest([folder], settings=settings)
     note = folder / "ghi-chu.md"
     old_ids = set(get_index(settings).manifest().documents[str(note.resolve())].chunk_ids)
@@ -59,7 +68,7 @@ def test_edited_file_replaces_its_chunks(settings: Settings, tmp_path: Path) -> 
 
 
 def test_prune_removes_a_deleted_files_chunks(settings: Settings, tmp_path: Path) -> None:
-    folder = _folder(tmp_path)
+    folder = sample_folder(tmp_path)
     ingest([folder], settings=settings)
     note = folder / "ghi-chu.md"
     note_ids = set(get_index(settings).manifest().documents[str(note.resolve())].chunk_ids)
@@ -75,7 +84,7 @@ def test_prune_removes_a_deleted_files_chunks(settings: Settings, tmp_path: Path
 
 
 def test_bad_files_are_reported_and_the_rest_goes_on(settings: Settings, tmp_path: Path) -> None:
-    folder = _folder(tmp_path)
+    folder = sample_folder(tmp_path)
     (folder / "hong.pdf").write_bytes(b"%PDF-1.7\n this is not really a pdf")
     (folder / "rong.txt").write_bytes(b"")
     (folder / "anh.jpg").write_bytes(b"\xff\xd8\xff\xe0 jpeg")
@@ -90,7 +99,7 @@ def test_bad_files_are_reported_and_the_rest_goes_on(settings: Settings, tmp_pat
 def test_interrupted_ingest_converges_to_a_clean_state(settings: Settings, tmp_path: Path) -> None:
     """Chunks written without a manifest entry (killed before the manifest was saved), and a
     manifest entry whose chunks are gone (killed mid-delete), are both repaired next run."""
-    folder = _folder(tmp_path)
+    folder = sample_folder(tmp_path)
     ingest([folder], settings=settings)
     index = get_index(settings)
     clean_ids = index.vectors.all_ids()

@@ -12,7 +12,7 @@ from pathlib import Path
 from hoidap.settings import Settings
 from ingest import ingest
 from store.index import ChunkRecord, get_index
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import ROOT, sample_folder
 
 # Run in a fresh process: this one has loaded the model and chromadb for other tests.
 PROBE = """
@@ -34,17 +34,6 @@ print(json.dumps({
 """
 
 
-def _folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    shutil.copy(SAMPLE, folder / "bao-cao.txt")
-    (folder / "ghi-chu.md").write_text(
-        "# Ghi chú\n\nĐoàn kiểm tra đến Cần Thơ ngày 5 tháng 3 với 12 thành viên.\n",
-        encoding="utf-8",
-    )
-    return folder
-
-
 def _probe(settings: Settings, folder: Path) -> dict[str, object]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run(
@@ -61,7 +50,7 @@ def _probe(settings: Settings, folder: Path) -> dict[str, object]:
 def test_unchanged_reingest_loads_no_model_and_opens_no_store(
     settings: Settings, tmp_path: Path
 ) -> None:
-    folder = _folder(tmp_path)
+    folder = sample_folder(tmp_path)
     ingest([folder], settings=settings)
     result = _probe(settings, folder)
     assert result == {
@@ -76,7 +65,7 @@ def test_unchanged_reingest_loads_no_model_and_opens_no_store(
 def test_a_write_after_a_clean_run_is_still_reconciled(settings: Settings, tmp_path: Path) -> None:
     """A run killed after writing chunks (before its manifest) leaves orphans: the next run of
     unchanged files must still find and delete them, although the last run ended cleanly."""
-    folder = _folder(tmp_path)
+    folder = sample_folder(tmp_path)
     ingest([folder], settings=settings)
     index = get_index(settings)
     clean = index.vectors.all_ids()
@@ -90,7 +79,7 @@ def test_a_write_after_a_clean_run_is_still_reconciled(settings: Settings, tmp_p
 def test_a_lost_lexical_index_is_rebuilt_by_an_unchanged_reingest(
     settings: Settings, tmp_path: Path
 ) -> None:
-    folder = _folder(tmp_path)
+    folder = sample_folder(tmp_path)
     ingest([folder], settings=settings)
     shutil.rmtree(settings.lexical_dir)
     result = _probe(settings, folder)

@@ -74,6 +74,18 @@ def test_empty_question_is_a_clear_error(seeded: Settings, question: str) -> Non
         answer(question, settings=seeded)
 
 
+def test_a_very_long_question_is_answered_from_its_start_and_says_so(seeded: Settings) -> None:
+    question = SEED_QUESTIONS[1][0] + " " + "xin cảm ơn " * 400
+    result = answer(question, settings=seeded)
+    assert "32,2%" in result.text
+    assert result.note and "2000" in result.note
+    assert answer(SEED_QUESTIONS[1][0], settings=seeded).note is None
+    from qa.api import stream
+
+    final = list(stream(question, settings=seeded))[-1]
+    assert not isinstance(final, str) and final.note and "2000" in final.note
+
+
 def test_runnable_chain_batches(seeded: Settings) -> None:
     from qa.chain import build_chain
 

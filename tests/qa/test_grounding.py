@@ -157,3 +157,11 @@ def test_figure_with_the_unit_asked_for_is_kept_even_when_the_answer_omits_it() 
     assert _answerer().finish("Có 33 [2].", found).answerer == "local"
     found = Retrieval("Tội phạm giảm bao nhiêu phần trăm?", SOURCES)
     assert _answerer().finish("Giảm 32,2 [2].", found).answerer == "local"
+
+
+def test_a_question_the_model_repeats_before_answering_is_dropped() -> None:
+    found = Retrieval("Thành lập bao nhiêu tổ lưu động?", SOURCES)
+    answer = _answerer().finish("Thành lập bao nhiêu tổ lưu động? Có 33 tổ lưu động [2].", found)
+    assert answer.text == "Có 33 tổ lưu động [2]."
+    # a question is all there is: nothing to drop it in favour of
+    assert _answerer().finish("Có 33 tổ lưu động không? [2]", found).text.startswith("Có 33")

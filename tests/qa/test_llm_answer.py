@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from hoidap.settings import Settings
-from qa.chain import ANSWERERS, resolve_answerer
+from hoidap.settings import ANSWERERS, Settings
+from qa.chain import resolve_answerer
 from qa.llm_answer import citations
 from qa.llm_model import MODEL_SIZE, ModelError, assemble, ensure_model, part_paths
 from qa.llm_server import runtime_available
@@ -208,6 +208,7 @@ def test_model_discovery_on_a_stalled_server_times_out_too(
 
 def test_auto_prefers_an_endpoint_then_the_local_model_then_extractive(tmp_path: Path) -> None:
     assert set(ANSWERERS) == {"extractive", "local", "openai", "auto"}
+    assert Settings().answerer == "auto"
     base = Settings(cache_dir=tmp_path, answerer="auto")
     assert resolve_answerer(base.replace(llm_base_url="http://127.0.0.1:1/v1")) == "openai"
     expected = "local" if LOCAL_LLM else "extractive"

@@ -637,3 +637,27 @@ def _status(url: str, *, method: str = "GET", data: bytes | None = None) -> int:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return int(exc.code)
+
+
+def test_a_full_disk_is_named_when_a_delete_or_upload_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Disk full / read-only cannot be staged here (the tests run as root), so the store's
+    own error is raised where the write would fail; the page must say what it is."""
+    from store.vectors import StoreWriteError, write_failure_message
+    from ui.app import HoidapApp
+
+    app = HoidapApp(_settings(tmp_path))
+
+    def full_disk(*args: Any, **kwargs: Any) -> Any:
+        raise StoreWriteError(write_failure_message(tmp_path, "No space left on device"))
+
+    monkeypatch.setattr(app, "delete", full_disk)
+    monkeypatch.setattr(app, "_run_ingest", full_disk)
+    monkeypatch.setattr(app, "library", lambda choice: ())
+    (status,) = app.on_delete(["/x/bao-cao.txt"], None)
+    assert "Xóa không thành công" in status and "ổ đĩa đầy" in status
+    upload = tmp_path / "bao-cao.txt"
+    upload.write_text("Báo cáo năm 2021: tội phạm giảm 32,2%.", encoding="utf-8")
+    status, report, _ = app.ingest_files([str(upload)])
+    assert report is None and "ổ đĩa đầy" in status and "No space left" in status
