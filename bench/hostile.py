@@ -16,6 +16,7 @@ import codecs
 import io
 import json
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -459,7 +460,11 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="hoidap-hostile-") as tmp:
         work = Path(tmp)
-        settings = get_settings().replace(data_dir=work / "data")
+        # the quoted answer: what a hostile input does to retrieval and the page, without
+        # a model's 20 s per answer (HOIDAP_ANSWERER=local tries the model path)
+        settings = get_settings().replace(
+            data_dir=work / "data", answerer=os.environ.get("HOIDAP_ANSWERER", "extractive")
+        )
         ctx = prepare(settings, work)
         rows = [run_case(ctx, name) for name in case_names()]
     sys.stdout.write(format_table(rows) + "\n")

@@ -163,7 +163,7 @@ def evaluate(
     settings: Settings,
     *,
     k: int = 5,
-    answerer: str | None = None,
+    answerer: str = "extractive",
     no_diacritics: bool = False,
 ) -> dict[str, float]:
     """Ask every question against the index in ``settings`` and score the results."""
