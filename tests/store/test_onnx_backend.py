@@ -35,6 +35,14 @@ def test_onnx_vectors_match_torch() -> None:
         assert float(query[0] @ torch_q[0]) > floor, backend
 
 
+def test_int8_vector_of_a_text_does_not_depend_on_its_batch() -> None:
+    """A re-ingest after a crash batches chunks differently; their vectors must not change."""
+    embedder = Embedder(Settings().embedding_model, CACHE_DIR / "models", 32, "onnx-int8")
+    together = embedder.encode(TEXTS, "passage")
+    for i, text in enumerate(TEXTS):
+        assert np.array_equal(embedder.encode([text], "passage")[0], together[i])
+
+
 def test_default_backend_answers_without_torch(seeded: Settings) -> None:
     assert Settings().embedding_backend == "onnx-int8"
     probe = (
