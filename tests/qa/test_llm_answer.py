@@ -17,38 +17,14 @@ import pytest
 from hoidap.settings import ANSWERERS, Settings
 from qa.chain import resolve_answerer
 from qa.llm_answer import citations, strip_citations
-from qa.llm_model import MODEL_SIZE, ModelError, assemble, ensure_model, part_paths
-from qa.llm_server import runtime_available
+from qa.llm_model import MODEL_SIZE, ModelError, assemble, ensure_model
 from qa.types import Answer
+from tests.qa.conftest import LOCAL_LLM, needs_local_llm
 
-ROOT = Path(__file__).resolve().parents[2]
-REPORT = ROOT / "examples" / "can-tho-police-2021.txt"
-LOCAL_LLM = runtime_available() and part_paths() is not None
-needs_local_llm = pytest.mark.skipif(
-    not LOCAL_LLM,
-    reason="the local-llm extra is not installed (pip install '.[local-llm]')",
-)
 OFFICERS = "Công an TP Cần Thơ huy động bao nhiêu cán bộ, chiến sĩ phòng chống dịch Covid-19?"
 CRIME = "Tội phạm xâm phạm trật tự xã hội trên địa bàn thành phố giảm bao nhiêu phần trăm?"
 UNANSWERABLE = "Công an TP Cần Thơ có bao nhiêu xe cứu thương?"
 UNRELATED = "Giá vé máy bay từ Hà Nội đi Đà Nẵng là bao nhiêu?"
-
-
-@pytest.fixture(scope="session")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The sample report, ingested once; model calls get generous timeouts on a busy CPU."""
-    from ingest import ingest
-
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("report"),
-        cache_dir=Path.home() / ".cache" / "hoidap",
-        llm_max_tokens=160,
-        llm_ctx=4096,
-        llm_timeout=300.0,
-        llm_total_timeout=600.0,
-    )
-    ingest([str(REPORT)], settings=settings)
-    return settings
 
 
 @pytest.fixture(scope="session")
