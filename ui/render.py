@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -362,10 +363,13 @@ def format_time(iso: str) -> str:
     return moment.strftime("%d/%m/%Y %H:%M")
 
 
+MAX_DOCUMENT_ROWS = 1000  # the newest; a page of 40,000 rows helps nobody and loads slowly
+
+
 def document_rows(documents: dict[str, DocumentRecord]) -> list[list[object]]:
-    """Rows of the documents table, newest first."""
+    """Rows of the documents table, newest first; past the cap, a last row counts the rest."""
     records = sorted(documents.values(), key=lambda r: (r.ingested_at, r.name), reverse=True)
-    return [
+    rows: list[list[object]] = [
         [
             rec.name,
             rec.title,
@@ -373,17 +377,21 @@ def document_rows(documents: dict[str, DocumentRecord]) -> list[list[object]]:
             len(rec.chunk_ids),
             format_time(rec.ingested_at),
         ]
-        for rec in records
+        for rec in records[:MAX_DOCUMENT_ROWS]
     ]
+    rest = len(records) - MAX_DOCUMENT_ROWS
+    if rest > 0:
+        rows.append([f"… và {rest} tài liệu khác (cũ hơn)", "", "", "", ""])
+    return rows
 
 
 def document_choices(documents: dict[str, DocumentRecord]) -> list[tuple[str, str]]:
     """(label, source) pairs for the delete picker; the label tells same-named files apart."""
-    names = [rec.name for rec in documents.values()]
+    names = Counter(rec.name for rec in documents.values())
     choices = []
     for source, rec in sorted(documents.items(), key=lambda kv: kv[1].name.lower()):
         label = rec.name
-        if names.count(rec.name) > 1:
+        if names[rec.name] > 1:
             label = f"{rec.name} ({Path(source).parent.name})"
         choices.append((label, source))
     return choices

@@ -661,3 +661,24 @@ def test_a_full_disk_is_named_when_a_delete_or_upload_fails(
     upload.write_text("Báo cáo năm 2021: tội phạm giảm 32,2%.", encoding="utf-8")
     status, report, _ = app.ingest_files([str(upload)])
     assert report is None and "ổ đĩa đầy" in status and "No space left" in status
+
+
+def test_a_library_of_forty_thousand_documents_shows_the_newest() -> None:
+    """The newest documents fill the table, the rest are counted; same names are told apart.
+    (How fast the page opens with 100,000 chunks is measured by bench/startup.py.)"""
+    from store.manifest import DocumentRecord
+    from ui import render
+
+    documents = {
+        f"/bao-cao/{year}/{i}.txt": DocumentRecord(
+            f"/bao-cao/{year}/{i}.txt", "x", ["c"], "Báo cáo", ingested_at=f"{year}-01-01"
+        )
+        for year in (2020, 2021)
+        for i in range(20_000)
+    }
+    rows = render.document_rows(documents)
+    choices = render.document_choices(documents)
+    assert len(rows) == render.MAX_DOCUMENT_ROWS + 1
+    assert rows[-1][0].startswith(f"… và {40_000 - render.MAX_DOCUMENT_ROWS} tài liệu khác")
+    assert len(choices) == 40_000
+    assert ("0.txt (2020)", "/bao-cao/2020/0.txt") in choices
