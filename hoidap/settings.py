@@ -69,8 +69,9 @@ class Settings:
     chroma_timeout: float = 10.0  # seconds before a silent Chroma server counts as unavailable
 
     # ingest: chunks embedded per write (each write ends with a manifest save; a killed ingest
-    # redoes at most one; 256 cost 4% more encode time than 1024, whose length-sorted batches
-    # pad less), and how long a second ingest waits for the first before refusing
+    # redoes at most one; with the batched torch/onnx encoders 256 cost 4% more encode time
+    # than 1024, whose length-sorted batches pad less), and how long a second ingest waits
+    # for the first before refusing
     ingest_flush_chunks: int = 1024
     ingest_lock_wait: float = 30.0
 
