@@ -256,6 +256,7 @@ class VectorStore:
         self.settings = settings
         self.model_name = model_name
         self._stale = False
+        self._after_write_failure = False
         self.client, self.read_only = open_client(settings)
         with self._guard():
             try:
@@ -290,6 +291,8 @@ class VectorStore:
         """Run one Chroma call; translate the failures a user can act on."""
         if self._stale:
             self._reopen()
+        if self._after_write_failure:
+            self._fresh_client()
         try:
             yield
         except StoreError:
@@ -300,6 +303,7 @@ class VectorStore:
                 log.warning("Chroma server %s unavailable: %s", self.settings.chroma_url, exc)
                 raise StoreUnavailableError(unavailable_message(self.settings.chroma_url)) from exc
             if is_write_failure(exc):
+                self._after_write_failure = not self.settings.chroma_url
                 where = self.settings.chroma_url or self.settings.chroma_dir
                 raise StoreWriteError(write_failure_message(where, str(exc))) from exc
             raise
@@ -314,6 +318,14 @@ class VectorStore:
             raise StoreWriteError(write_failure_message(self.settings.chroma_dir))
         self.client, self.read_only = client, False
         self.collection = self.client.get_collection(self.settings.collection)
+
+    def _fresh_client(self) -> None:
+        """A new embedded client after a failed write: chromadb's client that saw the disk
+        fill up can hang on its next write (its SQLite pool waits forever), seen here."""
+        release_client(self.settings)
+        self.client, self.read_only = open_client(self.settings)
+        self.collection = self.client.get_collection(self.settings.collection)
+        self._after_write_failure = False
 
     def _reopen(self) -> None:
         """A fresh handle on the collection, after the server was unreachable."""
