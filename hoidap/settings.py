@@ -60,8 +60,8 @@ class Settings:
     cache_dir: Path = field(default_factory=_default_cache_dir)
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     embedding_batch_size: int = 32
-    # "onnx-int8" (onnxruntime, int8 weights), "onnx" or "torch": int8 encoded 3.2x as many
-    # chunks/s as torch for -0.5 point of hit@5 on vinewsqa-dev (bench/encoder.py)
+    # "onnx-int8" (onnxruntime, int8 weights), "onnx" or "torch": int8 encodes 2.8x as many
+    # chunks/s as torch with the same hit@5 on vinewsqa-dev, 0.852 (bench/encoder.py)
     embedding_backend: str = "onnx-int8"
     collection: str = "hoidap"
     chroma_url: str | None = None  # a Chroma server instead of the embedded store

@@ -190,9 +190,10 @@ def _prepare(path: Path, source: str, sha256: str, settings: Settings) -> _Pendi
     if not document.blocks:
         raise LoaderError(f"Tệp không có nội dung văn bản (no text): {path.name}")
     pieces = chunk_document(document, size=settings.chunk_size, overlap=settings.chunk_overlap)
+    recipe = index_recipe(settings)
     chunks = [
         ChunkRecord(
-            chunk_id(source, sha256, c.index, index_recipe(settings)),
+            chunk_id(source, sha256, c.index, recipe),
             c.text,
             {
                 "source": source,
