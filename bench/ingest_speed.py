@@ -78,27 +78,14 @@ def chunk_texts(settings: Settings) -> list[str]:
 
 
 def time_encode(settings: Settings, texts: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one ``SentenceTransformer.encode`` over ``texts``."""
+    """Wall and CPU seconds of one encode of ``texts`` by the configured encoder, as ingest
+    calls it (``SentenceTransformer.encode`` for torch, onnxruntime for onnx/onnx-int8)."""
     from store.embedder import get_embedder
 
     embedder = get_embedder(settings)
-    if embedder.backend != "torch":  # the configured onnxruntime encoder, same batch size
-        cpu = time.process_time()
-        started = time.perf_counter()
-        embedder.encode(texts, "passage")
-        return time.perf_counter() - started, time.process_time() - cpu
-    model = embedder.model
-    prompt = "passage" if "passage" in (model.prompts or {}) else None
     cpu = time.process_time()
     started = time.perf_counter()
-    model.encode(
-        texts,
-        batch_size=settings.embedding_batch_size,
-        prompt_name=prompt,
-        normalize_embeddings=True,
-        convert_to_numpy=True,
-        show_progress_bar=False,
-    )
+    embedder.encode(texts, "passage")
     return time.perf_counter() - started, time.process_time() - cpu
 
 

@@ -27,20 +27,9 @@ from qa.api import answer
 from store.index import get_index
 from store.lexical import LexicalIndex
 from store.vectors import StoreWriteError
-from tests.conftest import CACHE_DIR, ROOT, SAMPLE, make_settings
+from tests.conftest import CACHE_DIR, ROOT, make_settings, sample_folder
 
 QUESTION = "Công an thành phố trao tặng bao nhiêu tấn gạo?"
-NOTE = "# Ghi chú\n\nĐoàn kiểm tra đến Cần Thơ ngày 5 tháng 3 với 12 thành viên.\n"
-
-
-def _folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    shutil.copy(SAMPLE, folder / "bao-cao.txt")
-    (folder / "ghi-chu.md").write_text(NOTE, encoding="utf-8")
-    return folder
-
-
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "hoidap.cli", *args]
 
@@ -64,7 +53,7 @@ def _assert_in_step(settings: Settings) -> set[str]:
 
 # -- two ingests at once -----------------------------------------------------------------------
 def test_two_ingests_at_once_one_waits_and_neither_corrupts(tmp_path: Path) -> None:
-    folder = _folder(tmp_path)
+    folder = sample_folder(tmp_path)
     data = tmp_path / "data"
     command = _cli("ingest", str(folder), "--data-dir", str(data), "--json", "-q")
     env = _env(HOIDAP_INGEST_LOCK_WAIT="900")  # wait for the other, however slow the machine
@@ -85,7 +74,7 @@ def test_two_ingests_at_once_one_waits_and_neither_corrupts(tmp_path: Path) -> N
 
 
 def test_an_ingest_that_waits_too_long_refuses_clearly(tmp_path: Path) -> None:
-    folder = _folder(tmp_path)
+    folder = sample_folder(tmp_path)
     settings = make_settings(tmp_path / "data")
     command = _cli("ingest", str(folder), "--data-dir", str(settings.data_dir), "-q")
     with ingest_lock(settings):  # another writer holds the data directory
@@ -170,7 +159,7 @@ def _ask_cli(data_dir: Path) -> subprocess.CompletedProcess[bytes]:
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="a tmpfs of a given size needs root")
 def test_a_full_disk_is_a_clear_error_and_the_index_still_answers(tmp_path: Path) -> None:
-    folder = _folder(tmp_path)
+    folder = sample_folder(tmp_path)
     with tiny_disk(tmp_path / "disk", 32) as disk:
         settings = make_settings(disk / "data")
         ingest([folder / "bao-cao.txt"], settings=settings)
@@ -205,7 +194,7 @@ def test_a_full_disk_is_a_clear_error_and_the_index_still_answers(tmp_path: Path
 def test_a_read_only_data_directory_is_a_clear_error_and_the_index_still_answers(
     tmp_path: Path,
 ) -> None:
-    folder = _folder(tmp_path)
+    folder = sample_folder(tmp_path)
     settings = make_settings(tmp_path / "data")
     ingest([folder / "bao-cao.txt"], settings=settings)
     before = answer(QUESTION, settings=settings)
