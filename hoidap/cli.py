@@ -11,14 +11,16 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from hoidap.errors import UserError
 from hoidap.settings import (
     ANSWERERS,
     Settings,
-    SettingsError,
     get_settings,
     quiet_network,
     set_settings,
 )
+
+OCR_CHOICES = ("auto", "off", "tesseract", "trueocr")  # ingest.ocr.OCR_MODES, without importing it
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +40,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         auth=getattr(args, "auth", None),
+        ocr=getattr(args, "ocr", None),
     )
     set_settings(settings)
     return settings
@@ -46,11 +49,13 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from ingest.pipeline import IngestBusyError, ingest
-    from store.vectors import StoreError
+    from ingest.pipeline import ingest
 
     settings = _settings(args)
     bar = tqdm(total=0, unit="tệp", desc="Nạp tài liệu", disable=args.quiet, file=sys.stderr)
+    pages = tqdm(
+        total=0, unit="trang", desc="Đọc trang", disable=args.quiet, file=sys.stderr, leave=False
+    )
 
     def progress(done: int, total: int, name: str) -> None:
         bar.total = total
@@ -58,35 +63,46 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.set_postfix_str(name[-40:], refresh=False)
         bar.refresh()
 
+    def page_progress(done: int, total: int, name: str) -> None:
+        if pages.total != total or done <= 1:
+            pages.reset(total=total)
+            pages.set_postfix_str(name[-30:], refresh=False)
+        pages.n = done
+        pages.refresh()
+
     try:
-        report = ingest(args.paths, prune=args.prune, settings=settings, progress=progress)
-    except IngestBusyError as exc:
+        report = ingest(
+            args.paths,
+            prune=args.prune,
+            settings=settings,
+            progress=progress,
+            page_progress=page_progress,
+        )
+    except UserError as exc:  # busy, server down, disk full, read-only data directory
+        pages.close()
         bar.close()
         print(str(exc), file=sys.stderr)
-        return 3
-    except StoreError as exc:  # server down, disk full, read-only data directory
-        bar.close()
-        print(str(exc), file=sys.stderr)
-        return 4
+        return 3 if type(exc).__name__ == "IngestBusyError" else 4
+    pages.close()
     bar.close()
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
         for source, error in report.failed:
             print(f"LỖI {source}: {error}", file=sys.stderr)
+        for source, note in report.notes:
+            print(f"{source}: {note}", file=sys.stderr)
         print(report.summary())
     return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from qa.api import answer
-    from qa.chain import QuestionError
-    from store.vectors import StoreError
 
     settings = _settings(args)
     try:
         result = answer(args.question, settings=settings, answerer=args.answerer)
-    except (QuestionError, StoreError) as exc:
+    except UserError as exc:
         print(str(exc), file=sys.stderr)
         return 2
     if args.json:
@@ -127,6 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prune", action="store_true", help="xóa tài liệu có tệp đã mất")
     p.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến trình")
+    p.add_argument(
+        "--ocr",
+        choices=OCR_CHOICES,
+        help="nhận dạng chữ trang scan: auto (mặc định), off, tesseract, trueocr (HOIDAP_OCR)",
+    )
     _common(p)
     p.set_defaults(func=cmd_ingest)
 
@@ -178,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.INFO if args.verbose else logging.WARNING)
     try:
         return int(args.func(args))
-    except SettingsError as exc:
+    except UserError as exc:  # settings that contradict each other, and any other user error
         print(str(exc), file=sys.stderr)
         return 2
 

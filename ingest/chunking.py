@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ingest.document import LoadedDocument
+from ingest.document import Block, LoadedDocument, Table
 
 # Tokens that end with a period without ending a sentence (case-sensitive, without the dot).
 ABBREVIATIONS = frozenset(
@@ -78,6 +78,7 @@ class Chunk:
     index: int
     page: int | None
     heading: str | None
+    table: Table | None = None  # the table whose rows this chunk holds (header first)
 
 
 def _is_abbreviation(before: str) -> bool:
@@ -132,23 +133,67 @@ def _split_long(text: str, span: tuple[int, int], size: int) -> Iterator[tuple[i
     yield start, end
 
 
-def _segments(document: LoadedDocument) -> Iterator[tuple[int, int, int | None, str | None]]:
-    """Runs of consecutive blocks that share a page and a heading, as document offsets."""
+def _segments(document: LoadedDocument) -> Iterator[tuple[int, int, Block]]:
+    """Runs of consecutive text blocks that share a page and a heading, and each table block
+    alone, as document offsets and the run's first block."""
     offset = 0
     current: list[int] | None = None
-    key: tuple[int | None, str | None] | None = None
+    first: Block | None = None
     for block in document.blocks:
-        block_key = (block.page, block.heading)
         begin, finish = offset, offset + len(block.text)
-        if current is not None and block_key == key:
-            current[1] = finish
-        else:
-            if current is not None and key is not None:
-                yield current[0], current[1], key[0], key[1]
-            current, key = [begin, finish], block_key
         offset = finish + 2  # blocks are joined by a blank line
-    if current is not None and key is not None:
-        yield current[0], current[1], key[0], key[1]
+        same = (
+            first is not None
+            and block.table is None
+            and first.table is None
+            and (block.page, block.heading) == (first.page, first.heading)
+        )
+        if current is not None and same:
+            current[1] = finish
+            continue
+        if current is not None and first is not None:
+            yield current[0], current[1], first
+        current, first = [begin, finish], block
+    if current is not None and first is not None:
+        yield current[0], current[1], first
+
+
+def _table_chunks(
+    text: str, start: int, block: Block, size: int, first_index: int
+) -> list[Chunk]:
+    """Rows of a table packed into chunks, never cut inside a row, each chunk starting with
+    the table's title and header so that its rows can be read alone."""
+    table = block.table
+    if table is None:
+        return []
+    prefix = table.prefix()
+    body = text[start : start + len(block.text)]
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    header_line = table.header_line() if any(table.header) else None
+    for line in body.split("\n"):
+        line_start = start + cursor
+        cursor += len(line) + 1
+        if not line.strip() or (header_line is not None and line == header_line and not spans):
+            continue
+        spans.append((line_start, line_start + len(line)))
+    budget = max(size - len(prefix) - 1, size // 3)
+    chunks: list[Chunk] = []
+    for group in _pack(spans, budget, 0):
+        rows = "\n".join(text[a:b] for a, b in group)
+        chunk_text = f"{prefix}\n{rows}" if prefix else rows
+        chunks.append(
+            Chunk(
+                chunk_text,
+                group[0][0],
+                group[-1][1],
+                first_index + len(chunks),
+                block.page,
+                block.heading,
+                table,
+            )
+        )
+    return chunks
 
 
 def chunk_document(document: LoadedDocument, *, size: int, overlap: int) -> list[Chunk]:
@@ -160,7 +205,10 @@ def chunk_document(document: LoadedDocument, *, size: int, overlap: int) -> list
     """
     text = document.text
     chunks: list[Chunk] = []
-    for seg_start, seg_end, page, heading in _segments(document):
+    for seg_start, seg_end, first in _segments(document):
+        if first.table is not None:
+            chunks.extend(_table_chunks(text, seg_start, first, size, len(chunks)))
+            continue
         spans = [
             piece
             for span in sentence_spans(text[seg_start:seg_end])
@@ -168,7 +216,9 @@ def chunk_document(document: LoadedDocument, *, size: int, overlap: int) -> list
         ]
         for group in _pack(spans, size, overlap):
             start, end = group[0][0], group[-1][1]
-            chunks.append(Chunk(text[start:end], start, end, len(chunks), page, heading))
+            chunks.append(
+                Chunk(text[start:end], start, end, len(chunks), first.page, first.heading)
+            )
     return chunks
 
 

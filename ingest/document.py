@@ -4,9 +4,53 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hoidap.errors import UserError
 
-class LoaderError(Exception):
+CELL_SEPARATOR = " | "
+
+
+class LoaderError(UserError):
     """A file that cannot be read as a document; the message is shown to the user as is."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as data: a title, one header text per column, and rows of as many cells.
+
+    Reports are tables of figures; a row read as one cell per line loses which figure is
+    which. Kept as data until chunking, a table becomes one line per row, and every chunk of
+    it starts with its title and header, so a row can be read (and answered) on its own.
+    Column 0 is the row label; empty cells are ``""``.
+    """
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def row_lines(self) -> list[str]:
+        return [render_cells(row) for row in self.rows]
+
+    def header_line(self) -> str:
+        return render_cells(self.header)
+
+    def prefix(self) -> str:
+        """What starts every chunk of this table: its title and its header row."""
+        lines = [self.title] if self.title else []
+        if any(self.header):
+            lines.append(self.header_line())
+        return "\n".join(lines)
+
+
+def render_cells(cells: tuple[str, ...] | list[str]) -> str:
+    """One row as one line; a "|" inside a cell would shift every later column, so it goes.
+
+    Empty cells keep their place (``a |  | b``) so columns stay countable from the left;
+    trailing empty cells are dropped.
+    """
+    texts = [" ".join(c.replace("|", "/").split()) for c in cells]
+    while texts and not texts[-1]:
+        texts.pop()
+    return CELL_SEPARATOR.join(texts)
 
 
 @dataclass(frozen=True)
@@ -15,19 +59,34 @@ class Block:
 
     Loaders keep pages and headings apart so that a chunk never mixes two pages and each
     chunk can carry the heading it sits under (it helps retrieval and shows in sources).
+    A block that holds a table has ``table`` set and its header and rows, one per line,
+    as ``text``.
     """
 
     text: str
     page: int | None = None
     heading: str | None = None
+    table: Table | None = None
+
+
+def table_block(table: Table, *, page: int | None = None, heading: str | None = None) -> Block:
+    """A block whose text is the header row and the rows, one line each."""
+    lines = ([table.header_line()] if any(table.header) else []) + table.row_lines()
+    return Block("\n".join(lines), page=page, heading=heading, table=table)
 
 
 @dataclass(frozen=True)
 class LoadedDocument:
-    """A file as text: its title and its blocks in reading order."""
+    """A file as text: its title and its blocks in reading order.
+
+    ``notes`` are what the user should know about how the file was read (pages recognized
+    by OCR, pages that failed); ``page_count`` is the file's own count, when it has pages.
+    """
 
     title: str
     blocks: list[Block] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    page_count: int | None = None
 
     @property
     def text(self) -> str:
@@ -35,5 +94,7 @@ class LoadedDocument:
 
     @property
     def pages(self) -> int | None:
+        if self.page_count:
+            return self.page_count
         numbered = [b.page for b in self.blocks if b.page is not None]
         return max(numbered) if numbered else None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import time
@@ -27,11 +28,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hoidap.errors import UserError
 from hoidap.settings import Settings, get_settings
 from ingest.chunking import chunk_document
-from ingest.document import LoadedDocument, LoaderError
-from ingest.loaders import SUPPORTED_SUFFIXES, load
-from ingest.normalize import normalize_text
+from ingest.document import Block, LoadedDocument, LoaderError, Table, table_block
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadOptions, load, unsupported_message
+from ingest.loaders.base import PageProgress
+from ingest.normalize import normalize_query, normalize_text
 from store.index import ChunkRecord, Index, get_index
 from store.manifest import DocumentRecord, Manifest
 from store.vectors import StoreWriteError, write_failure_message
@@ -40,8 +43,12 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 
+# bump when a loader change reads the same bytes into other text (tables, OCR, pdfium):
+# every file is then re-read once on its next ingest
+READER_VERSION = 2
 
-class IngestBusyError(Exception):
+
+class IngestBusyError(UserError):
     """Another ingest holds the data directory."""
 
 
@@ -56,13 +63,19 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks_written: int = 0
     seconds: float = 0.0
+    # how a file was read, when the user should know (pages recognized by OCR, pages failed)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # reached twice in one run, read once
 
     def summary(self) -> str:
-        return (
+        text = (
             f"added {len(self.added)} / updated {len(self.updated)} / "
             f"unchanged {len(self.unchanged)} / removed {len(self.removed)} / "
             f"failed {len(self.failed)} ({self.chunks_written} chunks in {self.seconds:.1f}s)"
         )
+        if self.duplicates:
+            text += f" / {len(self.duplicates)} duplicate path(s) read once"
+        return text
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -71,6 +84,8 @@ class IngestReport:
             "unchanged": self.unchanged,
             "removed": self.removed,
             "failed": [{"source": s, "error": e} for s, e in self.failed],
+            "notes": [{"source": s, "note": n} for s, n in self.notes],
+            "duplicates": self.duplicates,
             "chunks_written": self.chunks_written,
             "seconds": round(self.seconds, 3),
         }
@@ -93,18 +108,32 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def index_recipe(settings: Settings) -> str:
-    """Everything besides a file's bytes that decides its chunks and their vectors."""
-    return (
+def index_recipe(settings: Settings, path: Path | None = None) -> str:
+    """Everything besides a file's bytes that decides its chunks and their vectors.
+
+    A PDF's recipe also names how its scanned pages are read (OCR engine and resolution), so
+    changing them re-reads PDFs once, and only PDFs.
+    """
+    recipe = (
         f"chunks={settings.chunk_size}/{settings.chunk_overlap};"
-        f"model={settings.embedding_model};backend={settings.embedding_backend}"
+        f"model={settings.embedding_model};backend={settings.embedding_backend};"
+        f"reader={READER_VERSION}"
     )
+    if path is not None and path.suffix.lower() == ".pdf":
+        recipe += f";ocr={settings.ocr}@{settings.ocr_dpi}"
+    return recipe
+
+
+def display_name(path: Path) -> str:
+    """The file name as a person can read it, even when its bytes are not valid UTF-8."""
+    return os.fsencode(path.name).decode("utf-8", "replace")
 
 
 def chunk_id(source: str, sha256: str, index: int, recipe: str) -> str:
     """Deterministic: the same file content at the same place, chunked and embedded the same
     way, always gets the same ids (and another recipe never overwrites them in place)."""
-    return hashlib.sha256(f"{source}\0{sha256}\0{index}\0{recipe}".encode()).hexdigest()[:32]
+    key = f"{source}\0{sha256}\0{index}\0{recipe}".encode("utf-8", "surrogateescape")
+    return hashlib.sha256(key).hexdigest()[:32]
 
 
 def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -169,35 +198,64 @@ def ingest_lock(settings: Settings, wait_seconds: float | None = None) -> Iterat
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _prepare(path: Path, source: str, sha256: str, settings: Settings) -> _Pending:
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        msg = (
-            f"Định dạng không hỗ trợ: {path.suffix or '(không có đuôi)'} "
-            f"(hỗ trợ: {' '.join(SUPPORTED_SUFFIXES)})"
+def _normalized(block: Block) -> Block | None:
+    """The block in NFC with one tone convention; a table's cells too, so its rows and the
+    header the answerer reads stay equal to the chunk text."""
+    text = normalize_text(block.text)
+    if not text:
+        return None
+    table = block.table
+    if table is not None:
+        table = Table(
+            normalize_query(table.title),
+            tuple(normalize_query(c) for c in table.header),
+            tuple(tuple(normalize_query(c) for c in row) for row in table.rows),
         )
-        raise LoaderError(msg)
-    loaded = load(path)
-    from ingest.document import Block
+        text = table_block(table).text
+    heading = normalize_text(block.heading) if block.heading else None
+    return Block(text, block.page, heading, table)
 
+
+def load_options(settings: Settings, sha256: str, progress: PageProgress | None) -> LoadOptions:
+    return LoadOptions(
+        ocr=settings.ocr,
+        ocr_dpi=settings.ocr_dpi,
+        ocr_page_timeout=settings.ocr_page_timeout,
+        cache_dir=settings.ocr_cache_dir,
+        sha256=sha256,
+        page_progress=progress,
+        max_pages=settings.pdf_max_pages,
+    )
+
+
+def _prepare(
+    path: Path,
+    source: str,
+    sha256: str,
+    settings: Settings,
+    page_progress: PageProgress | None = None,
+) -> _Pending:
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise LoaderError(unsupported_message(path))
+    loaded = load(path, load_options(settings, sha256, page_progress))
+    blocks = [b for b in (_normalized(block) for block in loaded.blocks) if b is not None]
     document = LoadedDocument(
         title=normalize_text(loaded.title) or path.stem,
-        blocks=[
-            Block(normalize_text(b.text), b.page, normalize_text(b.heading) if b.heading else None)
-            for b in loaded.blocks
-            if normalize_text(b.text)
-        ],
+        blocks=blocks,
+        notes=loaded.notes,
+        page_count=loaded.page_count,
     )
     if not document.blocks:
         raise LoaderError(f"Tệp không có nội dung văn bản (no text): {path.name}")
     pieces = chunk_document(document, size=settings.chunk_size, overlap=settings.chunk_overlap)
-    recipe = index_recipe(settings)
+    recipe = index_recipe(settings, path)
     chunks = [
         ChunkRecord(
             chunk_id(source, sha256, c.index, recipe),
             c.text,
             {
                 "source": source,
-                "name": path.name,
+                "name": display_name(path),
                 "title": document.title,
                 "page": c.page if c.page is not None else -1,
                 "heading": c.heading or "",
@@ -205,6 +263,9 @@ def _prepare(path: Path, source: str, sha256: str, settings: Settings) -> _Pendi
                 "start": c.start,
                 "end": c.end,
                 "sha256": sha256,
+                "table_header": json.dumps(list(c.table.header), ensure_ascii=False)
+                if c.table is not None
+                else "",
             },
         )
         for c in pieces
@@ -242,8 +303,10 @@ def _flush(
             pages=item.document.pages,
             ingested_at=now,
             size=item.size,
-            recipe=index_recipe(settings),
+            recipe=index_recipe(settings, Path(item.source)),
         )
+        if item.document.notes:
+            report.notes.append((item.source, " ".join(item.document.notes)))
         report.chunks_written += len(new_ids)
     manifest.save()
     pending.clear()
@@ -255,6 +318,7 @@ def ingest(
     prune: bool = False,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    page_progress: Progress | None = None,
 ) -> IngestReport:
     """Add new files, skip unchanged ones, replace changed ones; with ``prune``, drop vanished ones.
 
@@ -262,6 +326,8 @@ def ingest(
         paths: files and folders (folders are walked recursively).
         prune: remove documents whose files no longer exist.
         progress: called as ``progress(done, total, current_file)``.
+        page_progress: called as ``page_progress(page, pages, current_file)`` while a
+            paged file (PDF) is read: OCR of a long scan takes minutes.
 
     Returns:
         An :class:`IngestReport`; files that fail are listed with the reason, the rest go on.
@@ -278,23 +344,34 @@ def ingest(
         pending: list[_Pending] = []
         stale: list[str] = []
         queued = 0
-        recipe = index_recipe(settings)
+        seen: set[str] = set()
         for done, path in enumerate(files):
             if progress:
-                progress(done, len(files), path.name)
-            source = str(path.resolve())
+                progress(done, len(files), display_name(path))
+            source = os.fsdecode(path.resolve())
+            if source in seen:
+                report.duplicates.append(source)
+                continue
+            seen.add(source)
+            pages = None
+            if page_progress is not None:
+                name = display_name(path)
+
+                def pages(page: int, total: int, name: str = name) -> None:
+                    page_progress(page, total, name)
+
             try:
                 sha256 = file_sha256(path)
                 record = manifest.documents.get(source)
                 if (
                     record
                     and record.sha256 == sha256
-                    and record.recipe == recipe
+                    and record.recipe == index_recipe(settings, path)
                     and source not in incomplete
                 ):
                     report.unchanged.append(source)
                     continue
-                item = _prepare(path, source, sha256, settings)
+                item = _prepare(path, source, sha256, settings, pages)
             except LoaderError as exc:
                 report.failed.append((source, str(exc)))
                 continue

@@ -13,10 +13,12 @@ from typing import Protocol
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from hoidap.errors import UserError
 from hoidap.settings import ANSWERERS, Settings
 from ingest.normalize import normalize_query
 from qa.extractive import SentencePicker, extractive_answer
 from qa.retriever import HybridRetriever, Retrieval
+from qa.table_answer import table_answer
 from qa.types import Answer
 from store.index import Index, get_index
 
@@ -25,7 +27,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 
 
-class QuestionError(ValueError):
+class QuestionError(UserError, ValueError):
     """A question that cannot be asked as given; the message is for the user."""
 
 
@@ -98,6 +100,34 @@ class ExtractiveAnswerer:
         yield answer
 
 
+@dataclass
+class TableFirstAnswerer:
+    """A question about a row of a retrieved table gets that row's cell, whoever answers.
+
+    Reading the right cell needs no model, and a model (or a quoted row) is exactly where
+    the wrong one of four figures gets stated (qa/table_answer.py); everything else goes to
+    the answerer behind.
+    """
+
+    inner: Answerer
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = self.inner.name
+
+    def __call__(self, found: Retrieval) -> Answer:
+        cell = table_answer(found.question, found.sources, found.table_candidates)
+        return cell if cell is not None else self.inner(found)
+
+    def stream(self, found: Retrieval) -> Iterator[str | Answer]:
+        cell = table_answer(found.question, found.sources, found.table_candidates)
+        if cell is None:
+            yield from self.inner.stream(found)
+            return
+        yield cell.text
+        yield cell
+
+
 def resolve_answerer(settings: Settings, answerer: str | None = None) -> str:
     """The answerer to use: ``auto`` is ``openai`` when a base URL is set, else ``local``
     when its runtime and model are installed, else ``extractive``."""
@@ -121,6 +151,10 @@ def make_answerer(settings: Settings, index: Index, answerer: str | None = None)
     A model answerer falls back to the extractive one per answer (down, slow, ungrounded);
     when its runtime is not installed at all, every answer says so in ``Answer.note``.
     """
+    return TableFirstAnswerer(_answerer(settings, index, answerer))
+
+
+def _answerer(settings: Settings, index: Index, answerer: str | None) -> Answerer:
     name = resolve_answerer(settings, answerer)
     extractive = ExtractiveAnswerer(settings, index)
     if name == "extractive":

@@ -3,6 +3,11 @@
 No model writes anything here, so nothing can be invented: the answer is the passage
 sentence that shares the most (rare) words with the question, with its citation. When no
 sentence covers enough of the question it abstains instead of quoting something nearby.
+
+Sharing words is not answering, though: "Công an Cần Thơ có bao nhiêu xe cứu thương?" shares
+"Công an Cần Thơ" with a sentence about medals. So a sentence is quoted only when it also
+holds an answer of the kind asked for (:mod:`qa.answer_types`): a figure counting ambulances,
+a year next to "thành lập", a place next to "quê". When none does, it abstains and says why.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ingest.chunking import split_sentences
+from qa.answer_types import AnswerType, check, classify
 from qa.types import ABSTAIN_MESSAGE, Answer, Source
 from store.lexical import QUESTION_WORDS, fold_diacritics, syllables
 
@@ -23,27 +29,17 @@ class ScoredSentence:
     score: float
 
 
-_LAST_TOTAL: tuple[dict[str, int], int] | None = None
-
-
-def _total(df: dict[str, int]) -> int:
-    """The sum of a frequency table, computed once per table: a picker is made per answer,
-    over the same (never mutated) corpus table, whose sum grows with the corpus."""
-    global _LAST_TOTAL
-    last = _LAST_TOTAL
-    if last is not None and last[0] is df:  # holding the table keeps its identity unique
-        return last[1]
-    total = max(sum(df.values()), 1)
-    _LAST_TOTAL = (df, total)
-    return total
-
-
 class SentencePicker:
     """Scores passage sentences by IDF-weighted overlap with the question's content words."""
 
-    def __init__(self, document_frequency: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, document_frequency: dict[str, int] | None = None, total: int | None = None
+    ) -> None:
+        """``total`` is the sum of ``document_frequency``: a caller that makes a picker per
+        answer over the same (never mutated) corpus table may compute it once and pass it,
+        since the sum grows with the corpus; otherwise it is computed here."""
         self.df = document_frequency or {}
-        self.total = _total(self.df)
+        self.total = total if total is not None else max(sum(self.df.values()), 1)
 
     def weight(self, word: str) -> float:
         return math.log(1.0 + self.total / (1.0 + self.df.get(word, 0)))
@@ -82,15 +78,42 @@ def extractive_answer(
     *,
     threshold: float,
     max_sentences: int,
+    kind: AnswerType | None = None,
 ) -> Answer:
-    """Quote the best sentence(s) with [n] citations, or abstain below ``threshold``."""
-    ranked = picker.rank(question, sources)
-    if not ranked or ranked[0].score < threshold:
+    """Quote the best sentence(s) that answer, with [n] citations, or abstain.
+
+    Candidates are the sentences scoring at least ``threshold``, best first; the first one
+    that :func:`qa.answer_types.check` accepts for the question's type is quoted, with up to
+    ``max_sentences - 1`` more accepted ones scoring nearly as well. None accepted: abstain,
+    with the reason the best candidate failed in ``Answer.note``.
+
+    Args:
+        kind: the question's type, when the caller has it already (else classified here).
+    """
+    ranked = [s for s in picker.rank(question, sources) if s.score >= threshold]
+    if not ranked:
         return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive")
-    best = ranked[0]
-    chosen = [best]
-    for candidate in ranked[1:max_sentences]:
-        if candidate.score >= 0.8 * best.score and candidate.text != best.text:
+    kind = kind or classify(question)
+    chosen: list[ScoredSentence] = []
+    first_reason: str | None = None
+    for candidate in ranked:
+        if chosen and (
+            len(chosen) >= max_sentences
+            or candidate.score < 0.8 * chosen[0].score
+        ):
+            break
+        if any(candidate.text == c.text for c in chosen):
+            continue
+        reason = check(kind, candidate.text, candidate.text)
+        if reason is None:
             chosen.append(candidate)
+        elif first_reason is None:
+            first_reason = reason
+    if not chosen:
+        note = (
+            "Không câu nào trong tài liệu trả lời đúng điều được hỏi: "
+            f"{first_reason}."
+        )
+        return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive", note=note)
     text = " ".join(f"{s.text} [{s.source_number}]" for s in chosen)
     return Answer(text, False, sources, question, "extractive", quotes=[s.text for s in chosen])

@@ -7,7 +7,9 @@ endpoint) go through ``langchain-openai``'s ``ChatOpenAI`` with one code path:
 2. ask for a brief Vietnamese answer from the numbered passages only, citing [n];
 3. stream it, under a timeout on every read and a deadline on the whole answer;
 4. check it: every figure, date and proper name must appear in the passages it cites
-   (names may also come from the question); a citation must name a passage;
+   (names may also come from the question); a citation must name a passage
+   (:mod:`qa.grounding`); and it must be what was asked, there: a figure counting the
+   thing counted, a year next to the asked event, a name or place (:mod:`qa.answer_types`);
 5. on failure of any step, answer with the extractive answerer instead, and say so in
    ``Answer.note`` (``Answer.answerer`` names who wrote the text the user sees).
 """
@@ -15,19 +17,48 @@ endpoint) go through ``langchain-openai``'s ``ChatOpenAI`` with one code path:
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hoidap.settings import Settings
+from qa.answer_types import AnswerType, check, classify
+from qa.grounding import (  # re-exported: callers imported these from here before grounding.py
+    Grounding,
+    best_passage,
+    check_grounding,
+    citations,
+    drop_echoed_question,
+    drop_repeated_unit,
+    figure_values,
+    figures,
+    fold,
+    garbage_reason,
+    is_abstention,
+    proper_names,
+    strip_citations,
+)
 from qa.retriever import Retrieval
 from qa.types import ABSTAIN_MESSAGE, Answer, Source
-from store.lexical import fold_diacritics, has_diacritics
+
+__all__ = [
+    "Grounding",
+    "LLMAnswerer",
+    "best_passage",
+    "check_grounding",
+    "citations",
+    "drop_echoed_question",
+    "drop_repeated_unit",
+    "figure_values",
+    "figures",
+    "fold",
+    "garbage_reason",
+    "is_abstention",
+    "proper_names",
+    "strip_citations",
+]
 
 log = logging.getLogger(__name__)
 
@@ -47,270 +78,7 @@ Câu hỏi: {question}"""
 
 MODEL_ABSTAIN = "Tài liệu không có thông tin này."
 
-# What a model writes when the passages do not answer (compared without diacritics).
-_ABSTAIN_PHRASES = tuple(
-    fold_diacritics(p)
-    for p in (
-        "không có thông tin",
-        "không tìm thấy",
-        "không đề cập",
-        "không được đề cập",
-        "không nêu",
-        "không được nêu",
-        "không chứa",
-        "không có dữ liệu",
-        "không có câu trả lời",
-        "không cung cấp",
-        "không có trong",
-        "does not contain",
-        "no information",
-        "not mentioned",
-    )
-)
-_CITATION = re.compile(r"\[(\d+(?:\s*[,;-]\s*\d+)*)\]")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_WORD = re.compile(r"[^\W\d_]\w*", re.UNICODE)
-_SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _CHARS_PER_TOKEN = 2.5  # Vietnamese in Qwen's tokenizer, measured on the sample report
-
-
-# --------------------------------------------------------------------------- grounding
-
-
-@dataclass(frozen=True)
-class Grounding:
-    """The verdict on a model answer: which passages it cites and what they do not support."""
-
-    cited: list[int]
-    unsupported_figures: list[str] = field(default_factory=list)
-    unsupported_names: list[str] = field(default_factory=list)
-    bad_citations: list[int] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.unsupported_figures or self.unsupported_names or self.bad_citations)
-
-    def describe(self) -> str:
-        """What was wrong, for ``Answer.note`` (Vietnamese first, as the page is)."""
-        parts = []
-        if self.unsupported_figures:
-            parts.append("số liệu " + ", ".join(self.unsupported_figures))
-        if self.unsupported_names:
-            parts.append("tên " + ", ".join(self.unsupported_names))
-        if self.bad_citations:
-            parts.append("trích dẫn " + ", ".join(f"[{n}]" for n in self.bad_citations))
-        return "; ".join(parts)
-
-
-def citations(text: str) -> list[int]:
-    """The passage numbers cited as [n], [n, m] or [n-m], in order of first use."""
-    found: list[int] = []
-    for group in _CITATION.findall(text):
-        numbers = [int(n) for n in re.findall(r"\d+", group)]
-        if "-" in group and len(numbers) == 2 and 0 < numbers[1] - numbers[0] < 10:
-            numbers = list(range(numbers[0], numbers[1] + 1))
-        found.extend(n for n in numbers if n not in found)
-    return found
-
-
-def strip_citations(text: str) -> str:
-    return _CITATION.sub("", text)
-
-
-def _grouping_value(token: str, thousands: str, decimal: str) -> str | None:
-    """``token`` read with these separators, or ``None`` when it cannot be written so."""
-    whole, _, fraction = token.partition(decimal)
-    if thousands in fraction or decimal in fraction:
-        return None
-    groups = whole.split(thousands)
-    if any(len(g) != 3 for g in groups[1:]) or not groups[0]:
-        return None
-    value = Decimal("".join(groups) + ("." + fraction if fraction else ""))
-    return format(value.normalize(), "f")
-
-
-def figure_values(token: str) -> set[str]:
-    """Every value a written figure can mean: "1.700" is 1700 (Vietnamese) or 1.7 (English).
-
-    So "1.700", "1,700" and "1700" match each other, "32,2" matches "32.2", and "3,22"
-    (which no convention reads as 32.2 or 322) matches neither.
-    """
-    values = {
-        _grouping_value(token, thousands, decimal)
-        for thousands, decimal in ((".", ","), (",", "."))
-    }
-    values.discard(None)
-    return values  # type: ignore[return-value]
-
-
-def figures(text: str) -> list[str]:
-    """Numbers, percentages, years and date parts written in digits (citations excluded)."""
-    return [m.group(0) for m in _NUMBER.finditer(strip_citations(text))]
-
-
-def _fold(text: str) -> str:
-    return " ".join(fold_diacritics(unicodedata.normalize("NFC", text)).split())
-
-
-def proper_names(text: str) -> list[str]:
-    """Runs of capitalized words (names, places, units, acronyms such as "TP Cần Thơ").
-
-    A capital that only starts a sentence says nothing, so a sentence's first word is
-    dropped from its run; what is left of the run must still be checked.
-    """
-    names: list[str] = []
-    clean = strip_citations(text)
-    run: list[str] = []
-    run_starts_sentence = False
-    previous_end = 0
-
-    def close() -> None:
-        words = run[1:] if run_starts_sentence else run
-        if words:
-            name = " ".join(words)
-            if name not in names:
-                names.append(name)
-
-    for match in _WORD.finditer(clean):
-        word = match.group(0)
-        gap = clean[previous_end : match.start()]
-        at_sentence_start = previous_end == 0 or bool(_SENTENCE_END.search(clean[:match.start()]))
-        capitalized = word[0].isupper()
-        joined = bool(run) and gap.strip() in ("", ".")  # "TP. Cần Thơ" stays one run
-        if capitalized and joined and not at_sentence_start:
-            run.append(word)
-        else:
-            close()
-            run = [word] if capitalized else []
-            run_starts_sentence = capitalized and at_sentence_start
-        previous_end = match.end()
-    close()
-    return names
-
-
-def check_grounding(text: str, sources: list[Source], question: str = "") -> Grounding:
-    """Check a model answer against the passages it cites.
-
-    Figures (any number written in digits: amounts, percentages, dates, years) must appear
-    in a cited passage; proper names must appear in a cited passage or the question. An
-    answer that cites nothing is checked against every passage. A citation of a passage
-    that does not exist is itself a failure.
-
-    Args:
-        text: the model's answer, with its [n] citations.
-        sources: the numbered passages the model was shown (1-based).
-        question: the question, whose names the answer may repeat.
-    """
-    cited = citations(text)
-    bad = [n for n in cited if not 1 <= n <= len(sources)]
-    good = [n for n in cited if 1 <= n <= len(sources)]
-    shown = [sources[n - 1].text for n in good] if cited else [s.text for s in sources]
-    passage_figures = {
-        value for passage in shown for f in _NUMBER.findall(passage) for value in figure_values(f)
-    }
-    unsupported_figures = [
-        f for f in dict.fromkeys(figures(text)) if not figure_values(f) & passage_figures
-    ]
-    haystack = " " + _fold(" ".join([*shown, question])) + " "
-    unsupported_names = [
-        name
-        for name in proper_names(text)
-        if not re.search(rf"(?<!\w){re.escape(_fold(name))}(?!\w)", haystack)
-    ]
-    return Grounding(good, unsupported_figures, unsupported_names, bad)
-
-
-_HOW_MANY = re.compile(r"(?:bao nhieu|may)\s+([a-z]+)", re.IGNORECASE)
-_NOT_UNITS = frozenset({"la", "va", "thi", "nguoi", "lan", "nam", "ngay", "thang", "gio"})
-
-
-def asked_unit(question: str) -> str | None:
-    """The unit a "bao nhiêu X" / "mấy X" question asks for (folded), e.g. "tan" for tấn.
-
-    Units too general to tell answers apart (người, lần, năm…) give ``None``: no check.
-    """
-    match = _HOW_MANY.search(_fold(question))
-    if not match or match.group(1) in _NOT_UNITS:
-        return None
-    unit = match.group(1)
-    return "%" if unit == "phan" else unit
-
-
-def _units_after(text: str, figure: str, words: int = 3) -> set[str]:
-    """The few words after each occurrence of ``figure`` in ``text`` (folded), and "%"."""
-    folded = _fold(text)
-    found: set[str] = set()
-    for match in re.finditer(rf"(?<![\d.,]){re.escape(figure)}(?![\d])", folded):
-        tail = folded[match.end() : match.end() + 60]
-        if tail.lstrip().startswith(("%", "phan tram")):
-            found.add("%")
-        found.update(re.findall(r"[a-z]+", tail)[:words])
-    return found
-
-
-def answers_quantity(question: str, text: str, passages: list[str]) -> bool:
-    """False when a "bao nhiêu X" question gets a figure that counts something else.
-
-    "Có bao nhiêu xe cứu thương?" answered "Có 471 xe cứu thương [1]" where the passage has
-    "471 tập thể" cites a true figure that does not answer. The unit asked for must follow
-    the figure where the passage writes it: the model's own wording proves nothing.
-
-    Args:
-        passages: the cited passages; empty when ``text`` is itself a verbatim quote.
-    """
-    unit = asked_unit(question)
-    said = figures(text)
-    if unit is None or not said:
-        return True
-    where = passages or [strip_citations(text)]
-    return any(unit in _units_after(passage, figure) for figure in said for passage in where)
-
-
-_LEADING_QUESTION = re.compile(r"^[^.!?\n]*\?\s*")
-
-
-def drop_echoed_question(text: str) -> str:
-    """The answer without a question the model wrote before it.
-
-    Small models often restate the question ("Có bao nhiêu cán bộ? Có 1.700 cán bộ [1].");
-    the user asked it already, and it is not part of the answer.
-    """
-    rest = _LEADING_QUESTION.sub("", text, count=1)
-    return rest if _WORD.search(strip_citations(rest)) else text
-
-
-def is_abstention(text: str) -> bool:
-    """True when the model says the passages do not answer, without citing any passage."""
-    folded = _fold(text)
-    return not citations(text) and any(phrase in folded for phrase in _ABSTAIN_PHRASES)
-
-
-def garbage_reason(text: str) -> str | None:
-    """Why ``text`` is not a usable Vietnamese answer (or ``None`` when it is)."""
-    words = _WORD.findall(strip_citations(text))
-    if not words and not figures(text):
-        return "câu trả lời rỗng (empty answer)"
-    if _CJK.search(text):
-        return "câu trả lời không phải tiếng Việt (not Vietnamese)"
-    if len(words) > 4 and not has_diacritics(text):
-        return "câu trả lời không phải tiếng Việt (not Vietnamese)"
-    return None
-
-
-def best_passage(text: str, sources: list[Source]) -> int | None:
-    """The passage that shares the most figures and words with ``text`` (1-based)."""
-    if not sources:
-        return None
-    want_figures = {v for f in figures(text) for v in figure_values(f)}
-    want_words = set(_fold(strip_citations(text)).split())
-
-    def overlap(source: Source) -> tuple[int, int]:
-        have = {v for f in _NUMBER.findall(source.text) for v in figure_values(f)}
-        return len(want_figures & have), len(want_words & set(_fold(source.text).split()))
-
-    scores = [overlap(s) for s in sources]
-    return max(range(len(sources)), key=lambda i: scores[i]) + 1
 
 
 # --------------------------------------------------------------------------- prompting
@@ -497,7 +265,7 @@ class LLMAnswerer:
 
     def finish(self, raw: str, found: Retrieval) -> Answer:
         """Check the model's full text and decide what the user gets."""
-        text = drop_echoed_question(raw.strip())
+        text = drop_repeated_unit(drop_echoed_question(raw.strip()))
         if is_abstention(text):
             return Answer(text, True, found.sources, found.question, self.name)
         problem = garbage_reason(text)
@@ -512,26 +280,52 @@ class LLMAnswerer:
                 "Câu trả lời của mô hình có chi tiết không có trong đoạn trích được dẫn "
                 f"({grounding.describe()}); không dùng.",
             )
-        cited = [shown[n - 1].text for n in grounding.cited]
-        if not answers_quantity(found.question, text, cited or [s.text for s in shown]):
+        kind = classify(found.question)
+        if grounding.cited:
+            cited = "\n\n".join(shown[n - 1].text for n in grounding.cited)
+            wrong = check(kind, text, cited)
+            holding: list[int] = []
+        else:  # each passage on its own: the citation added below must be one that holds it
+            holding = [n for n, s in enumerate(shown, start=1) if check(kind, text, s.text) is None]
+            wrong = None if holding else check(kind, text, "\n\n".join(s.text for s in shown))
+        if wrong:
+            log.info("model answer is not what was asked: %s", wrong)
             return self._fallback(
                 found,
-                "Số liệu mô hình đưa ra không phải điều được hỏi "
-                f"({asked_unit(found.question)}); không dùng.",
+                f"Câu trả lời của mô hình không phải điều được hỏi ({wrong}); không dùng.",
+                kind,
             )
         if not grounding.cited:
-            number = best_passage(text, shown)
+            among = [shown[n - 1] for n in holding]
+            number = holding[(best_passage(text, among, found.question) or 1) - 1]
             text = f"{text} [{number}]"
         return Answer(text, False, found.sources, found.question, self.name)
 
-    def _fallback(self, found: Retrieval, why: str) -> Answer:
-        """The extractive answer, unless its quote has no figure of the unit asked for."""
+    def _fallback(self, found: Retrieval, why: str, kind: AnswerType | None = None) -> Answer:
+        """The extractive answer, unless its quote is not of the type asked for either.
+
+        The extractive answerer checks its quote itself; this is checked again because
+        ``fallback`` may be any callable, and an abstention must never become a quote.
+        """
         answer = self.fallback(found)
-        if not answer.abstained and not answers_quantity(found.question, answer.text, []):
-            answer = Answer(ABSTAIN_MESSAGE, True, found.sources, found.question, "extractive")
+        if not answer.abstained:
+            kind = kind or classify(found.question)
+            quoted = [
+                found.sources[n - 1].text
+                for n in citations(answer.text)
+                if 1 <= n <= len(found.sources)
+            ]
+            passage = "\n\n".join(quoted) or strip_citations(answer.text)
+            wrong = check(kind, answer.text, passage)
+            if wrong:
+                note = f"Câu trích cũng không phải điều được hỏi ({wrong})."
+                answer = Answer(
+                    ABSTAIN_MESSAGE, True, found.sources, found.question, "extractive", note=note
+                )
         what = (
             "Không đủ căn cứ nên không trả lời."
             if answer.abstained
             else "Đây là câu trích nguyên văn từ tài liệu."
         )
-        return replace(answer, note=f"{why} {what}")
+        extra = f" {answer.note}" if answer.abstained and answer.note else ""
+        return replace(answer, note=f"{why}{extra} {what}")

@@ -7,8 +7,10 @@ restored from the corpus's own vocabulary (the dense model barely understands fo
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +47,9 @@ class Retrieval:
     dense_query: str = ""
     lexical_scores: dict[str, float] = field(default_factory=dict)
     dense_scores: dict[str, float] = field(default_factory=dict)
+    # table passages ranked just below the top k: a financial statement is many near-alike
+    # chunks of rows, and the one holding the asked row is often 6th to 20th
+    table_candidates: list[Source] = field(default_factory=list)
 
 
 def fuse_rrf(rankings: list[list[str]], weights: list[float], k: int) -> dict[str, float]:
@@ -69,6 +74,17 @@ def fuse_convex(scored: list[dict[str, float]], weights: list[float]) -> dict[st
     return fused
 
 
+def _table_header(meta: dict[str, Any]) -> tuple[str, ...] | None:
+    raw = meta.get("table_header")
+    if not raw:
+        return None
+    try:
+        cells = json.loads(str(raw))
+    except ValueError:
+        return None
+    return tuple(str(c) for c in cells) if isinstance(cells, list) else None
+
+
 def _to_source(cid: str, score: float, text: str, meta: dict[str, Any]) -> Source:
     page = meta.get("page")
     return Source(
@@ -81,7 +97,37 @@ def _to_source(cid: str, score: float, text: str, meta: dict[str, Any]) -> Sourc
         heading=str(meta.get("heading") or "") or None,
         start=meta.get("start"),
         end=meta.get("end"),
+        table_header=_table_header(meta),
     )
+
+
+def _document(chunk: tuple[str, dict[str, Any]] | None) -> str | None:
+    return str(chunk[1].get("source") or "") if chunk else None
+
+
+def entity_terms(question: str, accented: Callable[[str], list[str]] | None = None) -> list[str]:
+    """Names in a question that are not Vietnamese words: "Vinamilk", "VIPCO", "KPMG".
+
+    Such a name says which report is meant ("… của Vinamilk"); a figure from another
+    company's statement with the same row label is the worst wrong answer there is.
+
+    Args:
+        accented: for a question typed without diacritics, the corpus's accented forms of
+            a folded word ("nghiep" → ["nghiệp"]): a word with a Vietnamese form is no name.
+    """
+    from ingest.syllables import is_syllable
+
+    typed_folded = not has_diacritics(question)  # then names come in lower case too
+    terms: list[str] = []
+    for word in re.findall(r"[^\W\d_]{3,}", question):
+        if is_syllable(word) or not (word[0].isupper() or (typed_folded and len(word) >= 5)):
+            continue
+        forms = accented(word.lower()) if typed_folded and accented is not None else []
+        if any(is_syllable(form) for form in forms):
+            continue
+        if fold_diacritics(word) not in terms:
+            terms.append(fold_diacritics(word))
+    return terms
 
 
 class HybridRetriever:
@@ -90,6 +136,20 @@ class HybridRetriever:
     def __init__(self, index: Index, settings: Settings) -> None:
         self.index = index
         self.settings = settings
+
+    def _named_documents(self, question: str, snapshot: Any) -> set[str]:
+        """Documents holding every name the question gives (empty: no name, or none has it)."""
+        restorer = snapshot.restorer
+        accented = restorer.accented_forms if restorer is not None else None
+        documents: set[str] | None = None
+        for term in entity_terms(question, accented):
+            hits = self.index.lexical_search(term, 200, folded=True, snapshot=snapshot)
+            chunks = self.index.get_chunks([cid for cid, _ in hits])
+            found = {_document(chunk) or "" for chunk in chunks.values()}
+            if not found:
+                continue  # a name no document has tells nothing about which one is meant
+            documents = found if documents is None else documents & found
+        return documents or set()
 
     def retrieve(self, question: str, k: int | None = None) -> Retrieval:
         k = k or self.settings.k
@@ -113,13 +173,28 @@ class HybridRetriever:
                 weights,
                 self.settings.rrf_k,
             )
-        top = sorted(fused, key=lambda cid: -fused[cid])[:k]
+        ranked = sorted(fused, key=lambda cid: -fused[cid])
         known = {h.chunk_id: (h.text, h.metadata) for h in dense}
-        missing = [cid for cid in top if cid not in known]
-        known.update(self.index.get_chunks(missing))
+        wanted = ranked[: k + self.settings.table_candidates]
+        named = self._named_documents(question, snapshot)
+        if named:
+            wanted = ranked[:fetch]
+        known.update(self.index.get_chunks([cid for cid in wanted if cid not in known]))
+        if named and any(_document(known.get(cid)) in named for cid in wanted):
+            ranked = [cid for cid in ranked if _document(known.get(cid)) in named]
+        top, below = ranked[:k], ranked[k : k + self.settings.table_candidates]
         sources = [
             _to_source(cid, fused[cid], *known[cid])
             for cid in top
             if cid in known and not carries_instructions(known[cid][0])
         ]
-        return Retrieval(question, sources, folded, dense_query, lexical_scores, dense_scores)
+        tables = [
+            _to_source(cid, fused[cid], *known[cid])
+            for cid in below
+            if cid in known
+            and known[cid][1].get("table_header")
+            and not carries_instructions(known[cid][0])
+        ]
+        return Retrieval(
+            question, sources, folded, dense_query, lexical_scores, dense_scores, tables
+        )

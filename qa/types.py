@@ -20,6 +20,8 @@ class Source:
     heading: str | None = None
     start: int | None = None
     end: int | None = None
+    # the column headers of the table whose rows this passage holds (ingest/layout.py)
+    table_header: tuple[str, ...] | None = None
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -98,7 +98,8 @@ QUESTION_WORDS = frozenset(
 _SYLLABLE = re.compile(r"\w+(?:[.,]\d+)*", re.UNICODE)
 _NOT_WORD = re.compile(r"^\W+$")
 STATE_FILE = "state.json"
-TOKENIZER_VERSION = "syllables+pairs/1"  # change it when tokens change: indexes then rebuild
+# change it when tokens change: indexes then rebuild
+TOKENIZER_VERSION = "syllables+pairs/2-figures"
 
 
 @lru_cache(maxsize=1 << 17)
@@ -118,9 +119,24 @@ def has_diacritics(text: str) -> bool:
     return fold_diacritics(text) != text.lower()
 
 
+# a figure in thousands: "1 410 126 517 617", "1.410.126.517.617" or "1,410,126,517,617"
+_GROUPED_FIGURE = re.compile(r"(?<![\d.,])\d{1,3}(?:( |\.|,)\d{3})(?:\1\d{3})*(?![\d]|[.,]\d)")
+
+
+def canonical_figures(text: str) -> str:
+    """Figures written in thousands, in any of the three ways reports write them, as digits.
+
+    Financial statements write "1 410 126 517 617", Vietnamese text "1.410.126.517.617",
+    English "1,410,126,517,617": the same figure, which must be the same token whichever
+    way a question types it. Decimals ("32,2") and codes keep their form.
+    """
+    return _GROUPED_FIGURE.sub(lambda m: re.sub(r"[ .,]", "", m.group(0)), text)
+
+
 def syllables(text: str) -> list[str]:
-    """Lower-cased syllables; numbers keep their separators ("1.700", "32,2")."""
-    return [s.lower() for s in _SYLLABLE.findall(text) if s != "_"]
+    """Lower-cased syllables; figures in thousands as plain digits ("1.700" → "1700"),
+    decimals keep their separator ("32,2")."""
+    return [s.lower() for s in _SYLLABLE.findall(canonical_figures(text)) if s != "_"]
 
 
 def syllable_pairs(words: list[str]) -> list[str]:
@@ -189,6 +205,10 @@ class DiacriticRestorer:
         for word in self.unigrams:
             candidates[fold_diacritics(word)].append(word)
         return dict(candidates)
+
+    def accented_forms(self, folded: str) -> list[str]:
+        """The corpus's spellings of a folded syllable ("nghiep" → ["nghiệp"])."""
+        return self._candidates.get(fold_diacritics(folded), [])
 
     @cached_property
     def _total(self) -> int:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from hoidap.errors import UserError
 from hoidap.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ _WRITE_FAILURES = (
 )
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A problem with the vector store a user can act on (wrong model, server down)."""
 
 

@@ -279,7 +279,19 @@ class HoidapApp:
                 desc = f"Đang nạp {name} ({done + 1}/{total})"
                 progress((min(done, total), total), desc=desc, unit="tệp")
 
-        return ingest(paths, prune=prune, settings=self.settings, progress=report_progress)
+        def report_pages(page: int, pages: int, name: str) -> None:
+            # a long scan is recognized page by page (minutes): the bar counts its pages
+            if progress is not None and pages > 1:
+                desc = f"Đang đọc {name}: trang {page}/{pages} (nhận dạng chữ nếu là bản scan)"
+                progress((min(page, pages), pages), desc=desc, unit="trang")
+
+        return ingest(
+            paths,
+            prune=prune,
+            settings=self.settings,
+            progress=report_progress,
+            page_progress=report_pages,
+        )
 
     def ingest_files(
         self, files: list[str] | None, progress: Callable[..., Any] | None = None

@@ -444,6 +444,8 @@ def ingest_report_html(
                     f"{names}.",
                 )
             )
+        for source, note in report.notes:
+            lines.append(_status("info", "🔎", f"{esc(Path(source).name)}: {esc(note)}"))
         if report.removed:
             names = esc(names_list([Path(s).name for s in report.removed]))
             lines.append(

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hoidap.errors import UserError
 from hoidap.settings import Settings
 from store.manifest import Manifest
 
@@ -34,7 +35,7 @@ _SPACES = re.compile(r"\s+")
 _DOTS = re.compile(r"\.{2,}")
 
 
-class UploadError(ValueError):
+class UploadError(UserError, ValueError):
     """An upload refused; the message is shown to the user as is (Vietnamese)."""
 
 

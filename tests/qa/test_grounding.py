@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from hoidap.settings import Settings
 from qa.extractive import SentencePicker, extractive_answer
-from qa.llm_answer import (
-    LLMAnswerer,
+from qa.grounding import (
     best_passage,
     check_grounding,
     citations,
+    drop_repeated_unit,
     garbage_reason,
     is_abstention,
     proper_names,
 )
+from qa.llm_answer import LLMAnswerer
 from qa.retriever import Retrieval
 from qa.types import Answer, Source
 
@@ -165,3 +166,55 @@ def test_a_question_the_model_repeats_before_answering_is_dropped() -> None:
     assert answer.text == "Có 33 tổ lưu động [2]."
     # a question is all there is: nothing to drop it in favour of
     assert _answerer().finish("Có 33 tổ lưu động không? [2]", found).text.startswith("Có 33")
+
+
+def test_a_true_year_that_dates_something_else_is_refused() -> None:
+    """The local model answered "sinh năm 2021": 2021 is in the passage, as an award's year."""
+    found = Retrieval("Thiếu tướng Nguyễn Văn Thuận sinh năm nào?", SOURCES)
+    answer = _answerer().finish("Thiếu tướng Nguyễn Văn Thuận sinh năm 2021 [3].", found)
+    assert answer.abstained and answer.answerer == "extractive"
+    assert answer.note and "sinh" in answer.note
+
+
+def test_a_unit_written_twice_is_written_once() -> None:
+    found = Retrieval("Tội phạm giảm bao nhiêu phần trăm?", SOURCES)
+    answer = _answerer().finish("Tội phạm giảm 32,2% phần trăm [2].", found)
+    assert answer.answerer == "local"
+    assert answer.text == "Tội phạm giảm 32,2% [2]."
+    assert drop_repeated_unit("Trao 120 tấn tấn gạo") == "Trao 120 tấn gạo"
+    assert drop_repeated_unit("giảm 32,2 phần trăm %") == "giảm 32,2%"
+    assert drop_repeated_unit("giảm 32,2 phần trăm") == "giảm 32,2 phần trăm"
+
+
+def test_figures_the_question_holds_do_not_choose_the_passage() -> None:
+    """Every passage about the pandemic says "Covid-19"; only one holds 1.700."""
+    sources = [
+        Source("a.txt", "", None, "a", 1.0, "Dịch Covid-19 lần thứ 4 bùng phát; phòng chống "
+               "dịch Covid-19 được huy động toàn lực, cán bộ tham gia phòng chống dịch Covid-19."),
+        Source("b.txt", "", None, "b", 1.0, "Huy động 1.700 người."),
+    ]
+    text = "Huy động 1.700 cán bộ tham gia phòng chống dịch Covid-19."
+    question = "Bao nhiêu cán bộ tham gia phòng chống dịch Covid-19?"
+    assert best_passage(text, sources, question) == 2
+    assert best_passage(text, sources) == 1  # counted, 19 ties the figures; words decide
+
+
+def test_an_uncited_answer_is_cited_to_the_passage_where_its_figure_counts_the_unit() -> None:
+    """Both passages hold 33, and the first shares more words; only the second has 33 teams."""
+    sources = [
+        Source("a.txt", "", None, "a", 1.0, "Có 33 đoàn công tác được thành lập, lưu động "
+               "khắp thành phố, tổ chức kiểm tra."),
+        Source("b.txt", "", None, "b", 1.0, "33 tổ lưu động."),
+    ]
+    assert best_passage("Có 33 tổ lưu động được thành lập.", sources) == 1
+    found = Retrieval("Thành lập bao nhiêu tổ lưu động?", sources)
+    answer = _answerer().finish("Có 33 tổ lưu động được thành lập.", found)
+    assert answer.answerer == "local"
+    assert answer.text.endswith("[2]")
+
+
+def test_a_grounded_name_that_does_not_answer_where_is_refused() -> None:
+    found = Retrieval("Thiếu tướng Nguyễn Văn Thuận quê ở đâu?", SOURCES)
+    answer = _answerer().finish("Thiếu tướng Nguyễn Văn Thuận quê ở TP Cần Thơ [3].", found)
+    assert answer.abstained
+    assert answer.note and "quê" in answer.note

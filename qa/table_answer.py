@@ -1,0 +1,351 @@
+"""Answer a question about a line of a table with the cell it asks for, saying which it is.
+
+A financial statement row holds several figures: this quarter and last year's, the end of
+the period and its start. Quoting the row lets the reader pick the wrong one, and a model
+picks for them, often wrongly. Ingest keeps each row on one line with the table's header in
+the chunk's metadata (``ingest/layout.py``); here the question's row words are matched to a
+row label (folded, so OCR's slipped diacritics and questions typed without marks still
+match) and its period words ("cuối quý", "30/6/2025", "đầu năm", "quý II", "lũy kế 6
+tháng", "năm 2024") to a column header, and the answer is that one cell:
+"Hàng tồn kho — 30/6/2025 VND: 7.047.730.548.255 [2]".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ingest.document import CELL_SEPARATOR
+from qa.answer_types import classify
+from qa.types import ABSTAIN_MESSAGE, Answer, Source
+from store.lexical import QUESTION_WORDS, fold_diacritics, syllables
+
+_FIGURE = re.compile(r"^\(?-?\s*\d[\d .,]*\d\)?$")
+_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})(?!\d)")
+_DATE_WORDS = re.compile(r"ngay (\d{1,2}) thang (\d{1,2}) nam ((?:19|20)\d{2})")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# a row label's numbering and formula: "IV.", "1.", "(*)", "(100=110+120)"
+_LABEL_NOISE = re.compile(r"^\s*(?:[IVXivx]+|\d+|[a-zđ])\s*[.)]\s*|\(\*\)|\([\d\s=+\-–,.]+\)")
+# words that name a column (a period), not a row
+# what a cell can answer: a figure, or a question that names no kind ("X quý II?")
+_FIGURE_KINDS = frozenset({"quantity", "other", "thing"})
+# a question about a change between two cells is answered by a sentence, not by one cell
+_CHANGE = re.compile(r"\b(tang|giam|chenh lech|thay doi)\b.*\bso voi\b")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a retrieved table chunk and where it came from."""
+
+    label: str
+    cells: tuple[str, ...]
+    header: tuple[str, ...]
+    source_number: int
+    line: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class CellAnswer:
+    """The cell chosen for a question, and how sure the choice is."""
+
+    row: TableRow
+    column: int  # index into row.cells / row.header
+    value: str
+    named_column: bool  # the question named the column (else: the first figure column)
+    label_share: float
+    column_score: float = 0.0
+    also: tuple[int, ...] = ()  # other columns that fit the question as well
+
+
+def _folded_words(text: str) -> list[str]:
+    return [fold_diacritics(w) for w in syllables(text)]
+
+
+def _label_words(label: str) -> list[str]:
+    """The label's content words, compared like the question's: folded, without the
+    little words ("và", "các", "của") that the question's side drops too."""
+    clean = _LABEL_NOISE.sub(" ", label)
+    return [w for w in _folded_words(clean) if not w.isdigit() and w not in QUESTION_WORDS]
+
+
+def is_figure(cell: str) -> bool:
+    text = cell.strip()
+    return bool(_FIGURE.match(text)) and sum(ch.isdigit() for ch in text) >= 4
+
+
+def table_rows(sources: list[Source]) -> list[TableRow]:
+    """The rows of every retrieved table chunk, in retrieval order."""
+    rows: list[TableRow] = []
+    for number, source in enumerate(sources, start=1):
+        header = source.table_header
+        if not header:
+            continue
+        header_line = CELL_SEPARATOR.join(header).rstrip(" |")
+        lines = source.text.split("\n")
+        title = lines[0] if lines and CELL_SEPARATOR not in lines[0] else ""
+        for line in lines:
+            if CELL_SEPARATOR not in line or line.rstrip(" |") == header_line:
+                continue
+            cells = tuple(c.strip() for c in line.split(CELL_SEPARATOR.strip()))
+            if not cells or not cells[0]:
+                continue
+            rows.append(TableRow(cells[0], cells, tuple(header), number, line, title))
+    return rows
+
+
+def _dates(folded: str) -> set[tuple[int, int, int]]:
+    found = {(int(d), int(m), int(y)) for d, m, y in _DATE.findall(folded)}
+    found |= {(int(d), int(m), int(y)) for d, m, y in _DATE_WORDS.findall(folded)}
+    return found
+
+
+def _quarter(folded: str) -> int | None:
+    match = re.search(r"\bquy\s*(0?[1-4]|i{1,3}|iv)\b", folded)
+    if not match:
+        return None
+    token = match.group(1)
+    return int(token) if token.isdigit() else _ROMAN[token]
+
+
+@dataclass(frozen=True)
+class _Period:
+    """What a question or a column header says about time."""
+
+    dates: frozenset[tuple[int, int, int]]
+    years: frozenset[int]
+    quarter: int | None
+    end: bool  # "cuối quý", "cuối kỳ", "số cuối"
+    start: bool  # "đầu năm", "đầu kỳ"
+    cumulative: bool  # "lũy kế", "6 tháng", "sáu tháng", "giai đoạn"
+    this_year: bool  # "năm nay"
+    last_year: bool  # "năm trước"
+
+    @classmethod
+    def of(cls, text: str) -> _Period:
+        folded = " ".join(fold_diacritics(text).split())
+        dates = _dates(folded)
+        years = {int(y) for y in _YEAR.findall(folded)}
+        return cls(
+            frozenset(dates),
+            frozenset(years),
+            _quarter(folded),
+            bool(re.search(r"\bcuoi (quy|ky|nam|giai doan)|\bso cuoi", folded)),
+            bool(re.search(r"(?<!thang )\bdau (nam|ky|quy)|\bso dau", folded)),
+            bool(re.search(r"luy ke|6 thang|sau thang|giai doan|tu dau nam", folded)),
+            "nam nay" in folded,
+            "nam truoc" in folded,
+        )
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.dates or self.years or self.quarter or self.end or self.start or self.cumulative
+        )
+
+
+def _column_score(question: _Period, header: _Period, report_year: int | None) -> float:
+    """How well a column header fits the period a question names (higher is better)."""
+    score = 0.0
+    if question.dates:
+        if question.dates & header.dates:
+            score += 4
+        elif header.dates:
+            score -= 2
+    header_years = set(header.years) | {d[2] for d in header.dates}
+    if report_year is not None:
+        if header.this_year:
+            header_years.add(report_year)
+        if header.last_year:
+            header_years.add(report_year - 1)
+    if question.years:
+        if header_years & question.years:
+            score += 2
+        elif header_years:
+            score -= 3
+    if question.end and (header.end or (header.dates and not header.start)):
+        score += 2
+    # "tại ngày 30/6/2025" asks for the end of the period unless it is a 1 January
+    ends = [d for d in question.dates if d[:2] != (1, 1)]
+    if ends and not question.end and header.end:
+        score += 2
+    if any(d[:2] == (1, 1) for d in question.dates) and header.start:
+        score += 3
+    if question.start:
+        if header.start or any(d[:2] == (1, 1) for d in header.dates):
+            score += 3
+        else:
+            score -= 1
+    if question.end and (header.start or any(d[:2] == (1, 1) for d in header.dates)):
+        score -= 2
+    if question.cumulative:
+        score += 3 if header.cumulative else -2
+    elif question.quarter is not None and header.cumulative:
+        score -= 2
+    if question.quarter is not None and header.quarter is not None and not header.cumulative:
+        score += 1 if header.quarter == question.quarter else -1
+    return score
+
+
+def _report_year(rows: list[TableRow]) -> int | None:
+    """The year of the report: "Năm nay" in a header means it (the title or headers say)."""
+    years = [y for row in rows for cell in (*row.header, row.title) for y in _Period.of(cell).years]
+    years += [d[2] for row in rows for cell in row.header for d in _Period.of(cell).dates]
+    return max(years) if years else None
+
+
+def _row_score(question_words: set[str], label: list[str]) -> tuple[float, int]:
+    if not label:
+        return 0.0, 0
+    hits = sum(1 for w in label if w in question_words)
+    return hits / len(label), hits
+
+
+def find_cell(question: str, sources: list[Source]) -> CellAnswer | None:
+    """The cell a question asks for, when a retrieved table row is clearly its subject.
+
+    A row is taken only when nearly all of its label's words are in the question (at least
+    two of them): "Hàng tồn kho" for "Hàng tồn kho của Vinamilk tại ngày 30/6/2025", never
+    "Dự phòng giảm giá hàng tồn kho". Among rows that fit, the longest label wins.
+    """
+    folded_question = " ".join(fold_diacritics(question).split())
+    if _CHANGE.search(folded_question) or classify(question).kind not in _FIGURE_KINDS:
+        return None  # "vì sao…", "ai…", "khi nào…": not a cell; a change: two cells
+    rows = table_rows(sources)
+    if not rows:
+        return None
+    words = set(_folded_words(question)) - QUESTION_WORDS
+    asked = _Period.of(question)
+    best: tuple[tuple[float, ...], CellAnswer] | None = None
+    unfit: TableRow | None = None
+    for order, row in enumerate(rows):
+        label = _label_words(row.label)
+        share, hits = _row_score(words, label)
+        if share < 0.85 or hits < min(2, len(label)):
+            continue
+        if not any(is_figure(c) for c in row.cells[1:]):
+            continue
+        cell = _choose_column(row, asked, share)
+        if cell is None:
+            unfit = unfit or row
+            continue
+        fit = cell.column_score if cell.named_column else 0.0
+        key = (share, hits, fit, -order)
+        if best is None or key > best[0]:
+            best = (key, cell)
+    if best is not None:
+        return best[1]
+    if unfit is not None:  # the row is there, the period asked is not: say so, guess nothing
+        return CellAnswer(unfit, -1, "", True, 1.0)
+    return None
+
+
+def _choose_column(row: TableRow, asked: _Period, share: float) -> CellAnswer | None:
+    """The row's cell for the period asked; ``None`` when it asks one no column fits.
+
+    A question that names a period ("quý II", "đầu năm", "30/6/2025") gets a cell only from
+    a column whose header (or, when the header says nothing of it, the table's title) fits
+    it; several columns fitting equally well are all given, each with its header.
+    """
+    year = _report_year([row])
+    title = _Period.of(row.title)
+    value_columns = [
+        i for i in range(1, max(len(row.header), len(row.cells))) if _is_value_column(row, i)
+    ]
+    figure_columns = [i for i in value_columns if i < len(row.cells) and is_figure(row.cells[i])]
+    if not figure_columns:
+        return None
+    if asked.empty:
+        first = figure_columns[0]
+        return CellAnswer(row, first, row.cells[first], False, share, 0.0, ())
+    scored = []
+    for i in value_columns:
+        period = _Period.of(_header(row, i))
+        if not period.cumulative and period.quarter is None and title.cumulative != bool(
+            title.quarter
+        ):
+            period = replace(period, cumulative=title.cumulative, quarter=title.quarter)
+        scored.append((_column_score(asked, period, year), i))
+    top = max(score for score, _ in scored)
+    if top < 1:
+        return None
+    tied = tuple(i for score, i in scored if score == top)
+    column = tied[0]
+    value = row.cells[column] if column < len(row.cells) else ""
+    return CellAnswer(row, column, value, True, share, top, tied[1:])
+
+
+def _header(row: TableRow, index: int) -> str:
+    return row.header[index] if index < len(row.header) else ""
+
+
+def _is_value_column(row: TableRow, index: int) -> bool:
+    """A column of figures: its header names a period or its cell holds a figure."""
+    cell = row.cells[index] if index < len(row.cells) else ""
+    header = _Period.of(_header(row, index))
+    return is_figure(cell) or not header.empty
+
+
+def _column_name(row: TableRow, column: int) -> str:
+    name = _header(row, column).strip()
+    return name or f"cột {column + 1}"
+
+
+def table_answer(
+    question: str, sources: list[Source], candidates: list[Source] | None = None
+) -> Answer | None:
+    """An :class:`Answer` quoting one cell, an abstention for a row without that figure,
+    or ``None`` when no retrieved table row is the question's subject.
+
+    Args:
+        candidates: table passages ranked below ``sources``; one that holds the asked row is
+            added to the answer's sources (and cited by its number there).
+    """
+    found = find_cell(question, sources)
+    if found is None and candidates:
+        found = find_cell(question, [*sources, *candidates])
+        if found is not None:
+            extra = candidates[found.row.source_number - len(sources) - 1]
+            sources = [*sources, extra]
+            row = replace(found.row, source_number=len(sources))
+            found = replace(found, row=row)
+    if found is None:
+        return None
+    row = found.row
+    label = " ".join(_LABEL_NOISE.sub(" ", row.label).split()) or row.label
+    if found.column < 0:
+        note = (
+            f"Bảng có dòng '{label}' nhưng không có cột nào khớp kỳ được hỏi "
+            "(the table has the row, but no column for the period asked)."
+        )
+        return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive", note=note)
+    column = _column_name(row, found.column)
+    if not is_figure(found.value):
+        note = (
+            f"Dòng '{label}' không có số liệu ở cột '{column}' "
+            f"(the row has no figure in that column)."
+        )
+        return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive", note=note)
+    text = f"{label} — {column}: {found.value} [{row.source_number}]"
+    note = None
+    tied = [i for i in found.also if i < len(row.cells) and is_figure(row.cells[i])]
+    if tied:
+        text += " (" + "; ".join(f"{_column_name(row, i)}: {row.cells[i]}" for i in tied) + ")"
+        note = (
+            "Nhiều cột khớp câu hỏi như nhau; hãy xem tiêu đề cột "
+            "(several columns fit the question equally: check the column headers)."
+        )
+    if not found.named_column:
+        others = [
+            f"{_column_name(row, i)}: {row.cells[i]}"
+            for i in range(1, len(row.cells))
+            if i != found.column and is_figure(row.cells[i])
+        ]
+        if others:
+            text += " (" + "; ".join(others) + ")"
+        note = (
+            "Câu hỏi không nêu cột nào; đây là cột số liệu đầu tiên của bảng "
+            "(the question names no column: the first figure column is given)."
+        )
+    return Answer(text, False, sources, question, "extractive", quotes=[row.line], note=note)

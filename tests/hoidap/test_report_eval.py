@@ -1,0 +1,331 @@
+"""Report scoring (``hoidap/report_eval.py``): the rule of ``../shared/reports/README.md``.
+
+Right = not an abstention, a passage of the question's file among the sources, a gold
+answer in the text (figures digit by digit); unanswerable = right when abstained.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import hoidap.settings
+from hoidap.cli import main
+from hoidap.report_eval import (
+    ReportQuestion,
+    answer_is_right,
+    contains_gold,
+    is_report_format,
+    is_wrong_figure,
+    load_report_questions,
+    score,
+    source_matches,
+)
+from qa.types import ABSTAIN_MESSAGE, Answer, Source
+from tests.conftest import CACHE_DIR, ROOT
+
+BCTC = "bao-cao-tai-chinh.pdf"
+THONG_TU = "thong-tu.pdf"
+
+
+def _source(name: str, text: str = "") -> Source:
+    return Source(source=name, title=name, page=1, chunk_id=f"{name}-0", score=1.0, text=text)
+
+
+def _answer(text: str, *docs: str) -> Answer:
+    return Answer(text=text, abstained=False, sources=[_source(d, text) for d in docs])
+
+
+def _abstain(*docs: str) -> Answer:
+    return Answer(text=ABSTAIN_MESSAGE, abstained=True, sources=[_source(d) for d in docs])
+
+
+def _q(
+    answers: list[str], doc: str = BCTC, answerable: bool = True, id: str = "q"
+) -> ReportQuestion:
+    return ReportQuestion(id, doc, "?", answers, answerable)
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["1 410 126 517 617", "1.410.126.517.617", "1,410,126,517,617", "1410126517617"],
+)
+@pytest.mark.parametrize("gold", ["1 410 126 517 617", "1.410.126.517.617", "1,410,126,517,617"])
+def test_a_figure_is_the_same_in_every_notation(gold: str, written: str) -> None:
+    q = _q([gold])
+    assert answer_is_right(q, _answer(f"Tổng cộng tài sản: {written} đồng [1].", BCTC))
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2 410 126 517 617",  # one digit off
+        "11 410 126 517 617",  # inside a longer figure
+        "1.410.126.517.617.000",
+        "1 410 126 517 617 000",
+        "1.410,126.517.617",  # two notations in one figure
+        "1 410 126 517",  # a prefix
+    ],
+)
+def test_a_different_figure_is_wrong_and_counted(written: str) -> None:
+    q = _q(["1 410 126 517 617"])
+    answer = _answer(f"Tổng cộng tài sản: {written} đồng [1].", BCTC)
+    assert not answer_is_right(q, answer)
+    assert is_wrong_figure(q, answer)
+
+
+def test_figures_next_to_their_neighbours_in_a_table_row() -> None:
+    row = "Tổng cộng tài sản 270 1 410 126 517 617 1 256 445 745 860"
+    assert contains_gold(row, ["1 410 126 517 617"])
+    assert contains_gold(row, ["1 256 445 745 860"])
+    assert contains_gold("Giá thuê 49.600$/ngày.", ["49.600"])
+    assert not contains_gold("Giá thuê 149.600$/ngày.", ["49.600"])
+    assert not contains_gold("Giá thuê 49.600,5$/ngày.", ["49.600"])
+    assert contains_gold("tối thiểu 1.500 kbps", ["1500 kbps"])
+    assert not contains_gold("tối thiểu 1 200 dpi", ["200 dpi"])
+    assert contains_gold("Mã số thuế: 0300588569", ["0300588569"])
+
+
+def test_text_answers_ignore_case_spacing_and_tone_placement() -> None:
+    assert contains_gold("Chủ tịch là bà MAI KIỀU LIÊN [2].", ["Mai Kiều Liên"])
+    assert contains_gold("đặt ở góc trên,\u00a0 bên phải", ["góc trên, bên phải"])
+    assert contains_gold("hiệu lực từ ngày 10/3/2019.", ["10 tháng 3 năm 2019", "10/3/2019"])
+    assert not contains_gold("hiệu lực từ ngày 10/3/2018.", ["10 tháng 3 năm 2019", "10/3/2019"])
+    assert contains_gold("Công ty Thuỷ sản", ["thủy sản"])
+    assert contains_gold("định dạng XML.", ["XML"])
+    assert not contains_gold("định dạng XMLS.", ["XML"])
+    assert not contains_gold("ít nhất 12 bộ", ["02 bộ", "2 bộ"])
+    assert not contains_gold("anything", [])
+
+
+def test_an_abstention_is_right_only_when_there_is_nothing_to_answer() -> None:
+    unanswerable = _q([], answerable=False)
+    assert answer_is_right(unanswerable, _abstain(BCTC))
+    assert not answer_is_right(unanswerable, _answer("Phạt 5.000.000 đồng [1].", BCTC))
+    assert is_wrong_figure(unanswerable, _answer("Phạt 5.000.000 đồng [1].", BCTC))
+    answerable = _q(["1 410 126 517 617"])
+    assert not answer_is_right(answerable, _abstain(BCTC))
+    assert not is_wrong_figure(answerable, _abstain(BCTC))
+
+
+def test_the_right_text_from_another_file_is_not_right() -> None:
+    q = _q(["Lê Trung Tân"], doc=THONG_TU)
+    answer = _answer("Người lập biểu là ông Lê Trung Tân [1].", BCTC)
+    assert not source_matches(q, answer)
+    assert not answer_is_right(q, answer)
+    # a name question answered wrongly is a miss, not a wrong figure
+    assert not is_wrong_figure(q, answer)
+    assert answer_is_right(q, _answer("Người lập biểu là ông Lê Trung Tân [2].", BCTC, THONG_TU))
+
+
+def test_score_counts_per_file_and_per_question() -> None:
+    questions = [
+        _q(["1 410 126 517 617"], BCTC, id="a"),
+        _q(["82 931 172 034"], BCTC, id="b"),
+        _q(["Lê Trung Tân"], THONG_TU, id="c"),
+        _q([], THONG_TU, answerable=False, id="d"),
+        _q([], BCTC, answerable=False, id="e"),
+    ]
+    answers = [
+        _answer("1.410.126.517.617 đồng [1]", BCTC),
+        _answer("82 931 172 035 đồng [1]", BCTC),  # wrong figure
+        _answer("ông Lê Trung Tân [1]", BCTC),  # right text, wrong file
+        _abstain(),
+        _answer("Phạt 2 triệu đồng [1]", BCTC),  # a figure for an unanswerable question
+    ]
+    scored = score(questions, answers, [0.1, 0.2, 0.3, 0.4, 0.5])
+    assert (scored.answerable_right, scored.answerable_total) == (1, 3)
+    assert (scored.unanswerable_abstained, scored.unanswerable_total) == (1, 2)
+    assert scored.wrong_figures == 2
+    assert scored.per_doc[BCTC].answerable_right == 1
+    assert scored.per_doc[BCTC].answerable_total == 2
+    assert scored.per_doc[BCTC].wrong_figures == 2
+    assert scored.per_doc[THONG_TU].answerable_right == 0
+    assert scored.per_doc[THONG_TU].unanswerable_abstained == 1
+    assert [r.right for r in scored.rows] == [True, False, False, True, False]
+    assert [r.wrong_figure for r in scored.rows] == [False, True, False, False, True]
+    assert scored.rows[2].why == f"no passage of {THONG_TU} among the sources"
+    assert [r.id for r in scored.misses()] == ["b", "c", "e"]
+    assert scored.latency(0.5) == 0.3
+    assert set(scored.to_json()) == {
+        "answerable_right",
+        "answerable_total",
+        "unanswerable_abstained",
+        "unanswerable_total",
+        "wrong_figures",
+        "per_doc",
+        "rows",
+    }
+
+
+# --------------------------------------------------------------------------- real pipeline
+
+DOCS = {
+    "bao-cao-tai-chinh.txt": (
+        "Tổng cộng tài sản của Công ty tại ngày 30 tháng 6 năm 2025 là 1 410 126 517 617 đồng.\n\n"
+        "Doanh thu thuần về bán hàng và cung cấp dịch vụ quý 2 đạt 82 931 172 034 đồng.\n"
+    ),
+    "thong-tu.txt": (
+        "Thông tư này có hiệu lực thi hành kể từ ngày 10 tháng 3 năm 2019.\n\n"
+        "Người lập biểu báo cáo là ông Lê Trung Tân.\n"
+    ),
+}
+QUESTIONS = [
+    # the corpus writes it with spaces, the gold answer with dots: right
+    {
+        "id": "r-1",
+        "doc": "bao-cao-tai-chinh.txt",
+        "question": "Tổng cộng tài sản của Công ty là bao nhiêu?",
+        "answers": ["1.410.126.517.617"],
+        "answerable": True,
+    },
+    {
+        "id": "r-2",
+        "doc": "thong-tu.txt",
+        "question": "Thông tư này có hiệu lực thi hành từ ngày nào?",
+        "answers": ["10/3/2019", "10 tháng 3 năm 2019"],
+        "answerable": True,
+    },
+    # the answer quotes 82 931 172 034, the gold says 035: a wrong figure
+    {
+        "id": "r-3",
+        "doc": "bao-cao-tai-chinh.txt",
+        "question": "Doanh thu thuần về bán hàng quý 2 đạt bao nhiêu?",
+        "answers": ["82 931 172 035"],
+        "answerable": True,
+    },
+    # the name is found, but in the other file than the one the question is about: a miss
+    {
+        "id": "r-4",
+        "doc": "bao-cao-tai-chinh.txt",
+        "question": "Người lập biểu báo cáo là ai?",
+        "answers": ["Lê Trung Tân"],
+        "answerable": True,
+    },
+    {
+        "id": "r-5",
+        "doc": "thong-tu.txt",
+        "question": "Giá vàng SJC tuần sau sẽ ra sao?",
+        "answers": [],
+        "answerable": False,
+    },
+]
+
+
+@pytest.fixture
+def reports_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "questions.jsonl").write_text(
+        "\n".join(json.dumps(q, ensure_ascii=False) for q in QUESTIONS) + "\n", encoding="utf-8"
+    )
+    return folder
+
+
+def _use_env(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
+    monkeypatch.setenv("HOIDAP_CACHE_DIR", str(CACHE_DIR))
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(hoidap.settings, "_current", None)
+
+
+def _check_figures(figures: dict[str, object]) -> None:
+    assert (figures["answerable_right"], figures["answerable_total"]) == (2, 4)
+    assert (figures["unanswerable_abstained"], figures["unanswerable_total"]) == (1, 1)
+    assert figures["wrong_figures"] == 1
+    rows = {r["id"]: r for r in figures["rows"]}  # type: ignore[attr-defined]
+    assert [rows[i]["right"] for i in ("r-1", "r-2", "r-3", "r-4", "r-5")] == [
+        True,
+        True,
+        False,
+        False,
+        True,
+    ]
+    assert rows["r-3"]["wrong_figure"] and "82 931 172 034" in rows["r-3"]["text"]
+    assert rows["r-4"]["why"] == "no passage of bao-cao-tai-chinh.txt among the sources"
+    assert "Lê Trung Tân" in rows["r-4"]["text"]
+    assert rows["r-5"]["abstained"]
+    per_doc = figures["per_doc"]
+    assert per_doc["bao-cao-tai-chinh.txt"] == {  # type: ignore[index]
+        "answerable_right": 1,
+        "answerable_total": 3,
+        "unanswerable_abstained": 0,
+        "unanswerable_total": 0,
+        "wrong_figures": 1,
+    }
+
+
+def test_loading_tells_the_two_formats_apart(reports_dir: Path, tmp_path: Path) -> None:
+    path = reports_dir / "questions.jsonl"
+    assert is_report_format(path)
+    questions = load_report_questions(path)
+    assert [q.id for q in questions] == ["r-1", "r-2", "r-3", "r-4", "r-5"]
+    assert questions[1].answers == ["10/3/2019", "10 tháng 3 năm 2019"]
+    assert not questions[4].answerable
+    old = tmp_path / "old.jsonl"
+    old.write_text(json.dumps({"question": "?", "doc_id": "x", "answers": []}) + "\n")
+    assert not is_report_format(old)
+
+
+def test_hoidap_eval_scores_report_questions(
+    reports_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _use_env(monkeypatch)
+    out = tmp_path / "figures.json"
+    questions = str(reports_dir / "questions.jsonl")
+    args = ["eval", "--corpus", str(reports_dir), "--questions", questions]
+    # one passage quoted: the other file's passage is not among the sources of r-4
+    args += ["--json", str(out), "--answerer", "extractive", "--k", "1"]
+    assert main(args) == 0
+    _check_figures(json.loads(out.read_text(encoding="utf-8")))
+    table = capsys.readouterr().out
+    assert "answerable right" in table and "2/4" in table
+    assert "unanswerable abstained" in table and "1/1" in table
+    assert "wrong figures" in table
+    assert "r-3 [bao-cao-tai-chinh.txt] no gold answer in the text WRONG FIGURE" in table
+    assert "hit@1" not in table  # the other format's figures are not printed
+
+
+def _load_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_reports", ROOT / "bench" / "reports.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_reports_runs_and_skips_a_missing_model(
+    reports_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import qa.llm_server
+
+    _use_env(monkeypatch, HOIDAP_K="1")
+    # whether or not the model is installed here, the bench must say it skips it
+    monkeypatch.setattr(qa.llm_server, "runtime_available", lambda: False)
+    bench = _load_bench()
+    out = tmp_path / "bench.json"
+    args = ["--reports", str(reports_dir), "--answerers", "extractive,local", "--ocr", "off"]
+    assert bench.main([*args, "--data-dir", str(tmp_path / "data"), "--json", str(out)]) == 0
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert set(figures["answerers"]) == {"extractive"}
+    assert "xllamacpp" in figures["skipped"]["local"]
+    _check_figures(figures["answerers"]["extractive"])
+    assert figures["ingest"]["seconds"] > 0 and figures["ingest"]["peak_rss_mb"] > 0
+    assert figures["answerers"]["extractive"]["answer_p95_s"] > 0
+    printed = capsys.readouterr().out
+    assert "skipping answerer local" in printed
+    assert "wrong or missed (extractive): 2" in printed

@@ -1,0 +1,119 @@
+"""Tables reach the index as rows: one line per row with its cells in order, and every chunk of
+a table starts with the table's title and header, whether the table came from a PDF text
+layer, a DOCX or a Markdown file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.chunking import chunk_document
+from ingest.document import LoadedDocument
+from ingest.layout import Word, group_lines, split_cells
+from ingest.loaders import LoadOptions, load
+from tests.report_files import (
+    HEADER,
+    INCOME_ROWS,
+    ROWS,
+    TITLE,
+    write_docx,
+    write_markdown,
+    write_text_pdf,
+)
+
+WRITERS = {"pdf": write_text_pdf, "docx": write_docx, "md": write_markdown}
+
+
+def tables(document: LoadedDocument):  # type: ignore[no-untyped-def]
+    return [b.table for b in document.blocks if b.table is not None]
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_statement_rows_keep_their_cells_in_order(tmp_path: Path, kind: str) -> None:
+    document = load(WRITERS[kind](tmp_path / f"bao-cao.{kind}"), LoadOptions(ocr="off"))
+
+    table = tables(document)[0]
+    assert table.header[-2:] == HEADER[-2:]
+    assert TITLE in table.title
+    labels = [row[0] for row in table.rows]
+    assert labels == [row[0] for row in ROWS]
+    inventory = table.rows[labels.index("Hàng tồn kho")]
+    assert inventory[-2:] == ("6.204.318.775.931", "5.117.640.220.184")
+    # a row is one line of the block, cells in order, never one cell per line
+    assert "Hàng tồn kho | 140 | V.5 | 6.204.318.775.931 | 5.117.640.220.184" in document.text
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_every_chunk_of_a_table_starts_with_its_title_and_header(
+    tmp_path: Path, kind: str
+) -> None:
+    document = load(WRITERS[kind](tmp_path / f"bao-cao.{kind}"), LoadOptions(ocr="off"))
+
+    balance_sheet = tables(document)[0]
+    chunks = [c for c in chunk_document(document, size=160, overlap=1) if c.table is balance_sheet]
+
+    assert len(chunks) >= 3  # small chunks: the table is cut, between rows
+    for chunk in chunks:
+        lines = chunk.text.split("\n")
+        assert TITLE in lines[0]
+        assert lines[1].endswith("30/6/2025 | 1/1/2025")
+        for line in lines[2:]:
+            assert line.split(" | ")[0] in {row[0] for row in ROWS}  # whole rows only
+
+
+def test_group_headers_name_both_columns_under_them(tmp_path: Path) -> None:
+    """"Quý II" and "Lũy kế 6 tháng" each span two columns of figures in a PDF text layer."""
+    document = load(write_text_pdf(tmp_path / "kqkd.pdf"), LoadOptions(ocr="off"))
+
+    income = tables(document)[1]
+    assert income.header[-4:] == (
+        "Quý II Năm 2025",
+        "Quý II Năm 2024",
+        "Lũy kế 6 tháng Năm 2025",
+        "Lũy kế 6 tháng Năm 2024",
+    )
+    assert [row[-4:] for row in income.rows] == [row[-4:] for row in INCOME_ROWS]
+
+
+def test_a_figure_written_with_spaces_is_one_cell() -> None:
+    words = [
+        Word("Hàng", 40, 100, 62, 109),
+        Word("tồn", 64, 100, 80, 109),
+        Word("kho", 82, 100, 99, 109),
+        Word("140", 295, 100, 309, 109),
+        Word("82", 397, 100, 406, 109),
+        Word("931", 408, 100, 422, 109),
+        Word("172", 424, 100, 438, 109),
+        Word("034", 440, 100, 455, 109),
+        Word("80", 500, 100, 509, 109),
+        Word("915", 511, 100, 525, 109),
+        Word("864", 527, 100, 541, 109),
+        Word("621", 543, 100, 558, 109),
+    ]
+    cells = [c.text for c in split_cells(words)]
+    assert cells == ["Hàng tồn kho", "140", "82 931 172 034", "80 915 864 621"]
+
+
+def test_a_tall_accented_word_does_not_merge_two_lines() -> None:
+    words = [
+        Word("Dự", 10, 100, 25, 114),  # accents make boxes taller than the text line
+        Word("phòng", 27, 98, 55, 114),
+        Word("kinh", 10, 116, 30, 127),
+        Word("doanh", 32, 116, 60, 127),
+    ]
+    assert [line.text for line in group_lines(words)] == ["Dự phòng", "kinh doanh"]
+
+
+def test_two_dot_grouped_figures_set_close_are_two_cells() -> None:
+    words = [
+        Word("Hàng", 40, 100, 62, 110),
+        Word("7.047.730.548.255", 357, 100, 439, 110),
+        Word("—", 441, 100, 446, 110),
+        Word("5.686.840.161.996", 448, 100, 538, 110),
+    ]
+    assert [c.text for c in split_cells(words, gap_factor=5)] == [
+        "Hàng",
+        "7.047.730.548.255",
+        "5.686.840.161.996",
+    ]
