@@ -26,14 +26,25 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji; \
 	else sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-noto-color-emoji; fi
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# Tesseract 5 with its Vietnamese model: the default OCR engine for scanned PDF pages
+TESSDATA := /usr/share/tesseract-ocr/5/tessdata/vie.traineddata
+$(TESSDATA):
+	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-vie; \
+	else sudo apt-get update -qq && sudo apt-get install -y -qq tesseract-ocr tesseract-ocr-vie; fi
+
+# DejaVu Sans: the tests draw their scanned statements with it
+/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:
+	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-dejavu-core; \
+	else sudo apt-get update -qq && sudo apt-get install -y -qq fonts-dejavu-core; fi
+
+install: $(VENV)/.installed $(TESSDATA)
+install-dev: $(VENV)/.installed-dev $(TESSDATA)
 
 run: install
 	$(VENV)/bin/hoidap ingest examples/
 	$(VENV)/bin/hoidap serve
 
-test: install-dev /usr/bin/chromium
+test: install-dev /usr/bin/chromium /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 	$(PY) -m pytest
 
 lint: install-dev

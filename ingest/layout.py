@@ -21,7 +21,8 @@ from ingest.document import Block, Table, table_block
 
 # a figure: grouped thousands with space, dot or comma ("1 410 126 517 617", "(22.163.690)"),
 # or 4+ digits; a negative one may sit in parentheses or start with a minus
-_FIGURE = re.compile(r"^[(\-–]?\s*\d{1,3}(?:[ .,]\d{3})+(?:,\d+)?\s*\)?$|^[(\-–]?\d{4,}\)?$")
+# …or OCR's take on one, whose dots slipped ("3.711347.500232"): digits and separators only
+_FIGURE = re.compile(r"^[(\-–]?\s*\d[\d .,]*\d\s*\)?$")
 _SMALL_INTS = re.compile(r"^(?:\d{1,2}\s*)+$")
 _UNIT_LINE = re.compile(r"đơn vị tính|đvt\b|unit\s*:", re.IGNORECASE)
 _PAGE_FURNITURE = re.compile(r"^(trang|page)\s*:?\s*\d+$", re.IGNORECASE)
@@ -92,7 +93,27 @@ class Line:
 
 
 def is_figure(text: str) -> bool:
-    return bool(_FIGURE.match(text.strip()))
+    text = text.strip()
+    return bool(_FIGURE.match(text)) and sum(ch.isdigit() for ch in text) >= 4
+
+
+def is_noise(line: Line) -> bool:
+    """A line of a stamp or a signature read as text: few letters or digits, no real words.
+
+    Over a scanned statement a red company seal and the signatures come out as lines like
+    "L`N‹ | F4 | ˆ"; they must neither end a table nor become one of its rows.
+    """
+    from ingest.syllables import glued_rate
+
+    text = line.text
+    if line.figures:
+        return False
+    visible = [ch for ch in text if not ch.isspace()]
+    if not visible:
+        return True
+    alnum = sum(ch.isalnum() for ch in visible) / len(visible)
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 1]
+    return alnum < 0.6 or (not words) or glued_rate(text) > 0.5
 
 
 def group_lines(words: Iterable[Word]) -> list[Line]:
@@ -185,16 +206,34 @@ class _Column:
 
 
 def _columns(rows: list[Line]) -> list[_Column]:
-    """Columns of the cells right of the label, by overlapping x-ranges across rows."""
-    short = (c for row in rows for c in row.cells[1:] if is_figure(c.text) or len(c.text) <= 8)
-    spans = sorted(((c.x0, c.x1) for c in short), key=lambda s: s[0])
+    """Columns of the cells right of the label, by overlapping x-ranges across rows.
+
+    A column held up by one or two rows only (a stamp's mark, a stray word) is no column:
+    what falls in it joins the label.
+    """
+    # the label column ends where most labels end: a stray mark inside it (a stamp's "0n")
+    # must not become a column of its own
+    edge = statistics.median(row.cells[0].x1 for row in rows) if rows else 0.0
+    spans = sorted(
+        (
+            (c.x0, c.x1, index)
+            for index, row in enumerate(rows)
+            for c in row.cells[1:]
+            if (is_figure(c.text) or len(c.text) <= 8) and c.x0 >= edge
+        ),
+        key=lambda s: s[0],
+    )
     columns: list[_Column] = []
-    for x0, x1 in spans:
+    support: list[set[int]] = []
+    for x0, x1, index in spans:
         if columns and x0 < columns[-1].x1:
             columns[-1].x1 = max(columns[-1].x1, x1)
+            support[-1].add(index)
         else:
             columns.append(_Column(x0, x1))
-    return columns
+            support.append({index})
+    needed = max(2, len(rows) // 10)
+    return [c for c, rows_in in zip(columns, support, strict=True) if len(rows_in) >= needed]
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -298,6 +337,9 @@ def _table_end(lines: list[Line], start: int) -> int:
     j = start
     while j < len(lines):
         line = lines[j]
+        if is_noise(line):
+            j += 1
+            continue
         if len(line.text) > 160 or (not line.is_row and len(line.text) >= 80):
             break  # a paragraph (or the scanned signatures under a statement)
         if line.is_row or len(line.cells) >= 2:
@@ -381,7 +423,7 @@ def lines_to_blocks(
             i += 1
             continue
         end = _table_end(lines, i)
-        body = lines[i : end + 1]
+        body = [line for line in lines[i : end + 1] if not is_noise(line)]
         if sum(line.is_row for line in body) < 2:
             i = end + 1
             continue

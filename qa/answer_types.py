@@ -34,7 +34,7 @@ DURATION = "thời gian"
 # there, not just one of its words. Unweighted, so a little above the extractive answerer's
 # IDF-weighted threshold (0.45).
 FOCUS_SHARE = 0.5
-# How far (in words, same sentence) a year, name or place may sit from the question's verb
+# How far (in words, same clause) a year, name or place may sit from the question's verb
 # ("sinh", "thành lập", "quê") and still be about it.
 NEAR = 8
 # How many sentences before the evidence count as its context (a list's or table's heading).
@@ -108,7 +108,19 @@ _NOT_ANCHOR = {
         {"vien", "hoat", "thai", "san", "song", "ke", "ly", "hoc", "loi", "khi", "dong", "vat"},
     ),
 }
-_POLITE = frozenset({"xin", "biet", "vui", "long", "hoi", "oi", "a", "nhe", "vay", "ban"})
+# Courtesy around a question ("Xin cho biết…", "bạn ơi"), as typed with marks: folded,
+# "bạn" would also drop "bán" (sell) and "hỏi" "hơi".
+# Verbs that end, going backwards, the noun phrase a "… gì" asks for.
+_VERBS = frozenset(
+    {
+        "lam", "dung", "su", "can", "phai", "tang", "trao", "nhan", "thuoc", "dat", "mua",
+        "ban", "xuat", "nghe", "xem", "doc", "an", "uong", "chon", "ky", "gui", "cap",
+    }
+)
+_POLITE = {
+    "xin": "xin", "biet": "biết", "vui": "vui", "long": "lòng", "hoi": "hỏi", "oi": "ơi",
+    "a": "ạ", "nhe": "nhé", "vay": "vậy", "ban": "bạn",
+}
 # Nouns that follow "máy" (machine) typed without marks, where "may" is not "mấy".
 _MAY_NOUNS = frozenset(
     {
@@ -138,11 +150,16 @@ _QUESTION_FORMS: dict[str, frozenset[str]] = {
 _MAY_BEFORE = frozenset({"nhieu", "cac", "nhung", "chiec", "cai", "mot", "so", "loai", "nha"})
 _DAU_BEFORE = frozenset({"o", "tai", "noi", "den", "tu", "di", "ve", "cho", "chon"})
 _CLASSIFIERS = frozenset({"chiec", "cai", "con", "tam", "qua", "bo"})
-_MONEY_WORDS = frozenset({"tien", "dong", "ty", "ti", "trieu", "nghin", "ngan", "usd", "vnd"})
+_MAGNITUDES = frozenset({"ty", "ti", "trieu", "nghin", "ngan"})
+_CURRENCIES = frozenset({"tien", "dong", "usd", "vnd", "vnđ", "$"})
+_MONEY_WORDS = _MAGNITUDES | _CURRENCIES
 # What a "bao nhiêu" with no unit asks a sum of money about ("giá" only first: "tham gia")
 _MONEY_TOPICS = (
     "giá trị", "kinh phí", "số tiền", "chi phí", "vốn", "doanh thu", "lợi nhuận", "tiền lương",
     "ngân sách", "thu nhập", "giá vé", "giá bán",
+)
+_NUMBER_WORDS = frozenset(
+    {"một", "hai", "ba", "bốn", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười", "mươi"}
 )
 _TIME_UNITS = frozenset({"nam", "thang", "tuan", "ngay", "gio", "phut", "quy", "ky"})
 # Figures after these words are dates, ordinals or names, not counts ("năm 2021", "lần thứ 4").
@@ -176,7 +193,7 @@ _TITLES = (
     "chanh an", "vien truong", "tong thong", "thu truong",
 )
 _LABEL_GAP = frozenset({"|", ":", "la", "co", "gom", "dat"})
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|%|[|:;,.!?()\"“”\n]")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|%|\$|[|:;,.!?()\"“”\n]")
 _BREAK = frozenset(",.!?()\"“”:;\n")
 
 
@@ -352,8 +369,10 @@ def _question_words(words: list[str]) -> list[bool]:
     flags = []
     for i, word in enumerate(words):
         folded = fold_diacritics(word)
-        if word in ("#", "%") or folded in _POLITE:
+        if word in ("#", "%"):
             flags.append(True)
+        elif folded in _POLITE:
+            flags.append(word == _POLITE[folded] if accented else True)
         elif folded not in QUESTION_WORDS:
             flags.append(False)
         elif accented and folded in _QUESTION_FORMS:
@@ -407,6 +426,8 @@ def _quantity_unit(words: list[str], phrase: str, end: int, flags: list[bool]) -
                 unit = _unit_after(words, start, flags)
                 if unit:
                     break
+    if unit and fold_diacritics(unit[0]) in _MAGNITUDES and len(unit) > 1:
+        unit = unit[1:]  # "bao nhiêu triệu hộp sữa" counts boxes, in millions
     if unit and fold_diacritics(unit[0]) in _MONEY_WORDS:
         return MONEY
     if unit:
@@ -421,19 +442,32 @@ def _quantity_unit(words: list[str], phrase: str, end: int, flags: list[bool]) -
 
 
 def _head(words: list[str], phrase_at: int, content: list[int]) -> tuple[str, ...]:
-    """What a "… gì" / "… nào" question asks for: the noun phrase just before it, as its
-    word pairs ("tặng huân chương gì" → "tặng huân", "huân chương"), one of which the answer's
-    sentence must hold. A phrase that names its category ("định dạng nào") needs none."""
-    if not (_match_at(words, phrase_at, "gì") or _match_at(words, phrase_at, "nào")):
+    """What a "… gì" question asks for: the noun phrase between its verb and "gì", as word
+    pairs ("tặng huân chương gì" → "huân chương"; "định dạng file gì" → "định dạng",
+    "dạng file"), one of which the answer's sentence must hold: a sentence about a medal
+    does not say what certificate was given.
+
+    Only for "gì" and a phrase of two syllables or more: "triều đại nào" is answered by
+    "nhà Nguyễn", which picks one without naming the kind, and "nghề gì", "màu gì" are
+    answered the same way.
+    """
+    if not _match_at(words, phrase_at, "gì"):
         return ()
     run: list[str] = []
     for i in range(phrase_at - 1, max(phrase_at - 4, -1), -1):
-        if i not in content or words[i][0].isdigit():
+        if i not in content or words[i][0].isdigit() or _ends_noun_phrase(words, i):
             break
         run.insert(0, words[i])
-    if len(run) < 2:
-        return tuple(run)
     return tuple(f"{a} {b}" for a, b in pairwise(run))
+
+
+def _ends_noun_phrase(words: list[str], i: int) -> bool:
+    """Word ``i`` is a verb or preposition before the asked noun ("tặng | huân chương gì")."""
+    folded = fold_diacritics(words[i])
+    if folded == "bang":  # "bằng khen" is a noun, "bằng định dạng" a preposition
+        after = fold_diacritics(words[i + 1]) if i + 1 < len(words) else ""
+        return after not in {"khen", "cap", "lai", "chung", "sang"}
+    return folded in _VERBS
 
 
 def _anchors(kind: str, words: list[str], phrase_at: int, content: list[int]) -> tuple[str, ...]:
@@ -506,7 +540,13 @@ def _unit_follows(doc: _Text, i: int, unit: str) -> bool:
     if unit == PERCENT:
         return folded_after[:1] == ["%"] or folded_after[:2] == ["phan", "tram"]
     if unit == MONEY:
-        return any(w in _MONEY_WORDS for w in folded_after[:3])
+        if folded_after[:1] and folded_after[0] in _MONEY_WORDS:  # not "40 hợp đồng"
+            return True
+        # a statement's figures carry no currency: its header says "Đơn vị tính: VND", and
+        # the header is often not in the chunk; a row's label is checked as the focus
+        if any(t.folded == "|" for t in tokens if t.sentence == here.sentence):
+            return True
+        return not after and any(t.folded in _CURRENCIES for t in tokens)
     if unit == DURATION:
         return any(w in _TIME_UNITS for w in folded_after[:2])
     parts = [fold_diacritics(w) for w in unit.split()]
@@ -539,15 +579,20 @@ def _check_quantity(kind: AnswerType, text: str, doc: _Text) -> str | None:
         values = figure_values(figure)
         if values and not values & asked:
             wanted |= values
+    # "hai bộ", "ba năm": written out, a number is one only with the unit asked right after
+    spelled = {w for w in _tokens(text) if w in _NUMBER_WORDS} if kind.unit else set()
     unit_words = [fold_diacritics(w) for w in (kind.unit or "").split()]
     if kind.unit == PERCENT:
         unit_words = ["phan", "tram"]
     what = f"về '{kind.unit}' (no figure counting '{kind.unit}')" if kind.unit else "(no figure)"
-    if not wanted:
+    if not wanted and not spelled:
         return f"không có con số nào {what}"
     counted = False
     for i, token in enumerate(doc.tokens):
-        if not token.is_number or not figure_values(token.folded) & wanted:
+        said = token.surface in spelled or (
+            token.is_number and bool(figure_values(token.folded) & wanted)
+        )
+        if not said:
             continue
         if kind.unit is None and i > 0 and doc.tokens[i - 1].folded in _NOT_COUNT_BEFORE:
             continue

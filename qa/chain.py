@@ -15,11 +15,12 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from hoidap.errors import UserError
 from hoidap.settings import ANSWERERS, Settings
+from ingest.document import CELL_SEPARATOR
 from ingest.normalize import normalize_query
 from qa.extractive import SentencePicker, extractive_answer
 from qa.retriever import HybridRetriever, Retrieval
 from qa.table_answer import table_answer
-from qa.types import Answer
+from qa.types import ABSTAIN_MESSAGE, Answer
 from store.index import Index, get_index
 
 log = logging.getLogger(__name__)
@@ -117,15 +118,32 @@ class TableFirstAnswerer:
 
     def __call__(self, found: Retrieval) -> Answer:
         cell = table_answer(found.question, found.sources, found.table_candidates)
-        return cell if cell is not None else self.inner(found)
+        return cell if cell is not None else not_a_row(self.inner(found))
 
     def stream(self, found: Retrieval) -> Iterator[str | Answer]:
         cell = table_answer(found.question, found.sources, found.table_candidates)
-        if cell is None:
-            yield from self.inner.stream(found)
+        if cell is not None:
+            yield cell.text
+            yield cell
             return
-        yield cell.text
-        yield cell
+        for item in self.inner.stream(found):
+            yield not_a_row(item) if isinstance(item, Answer) else item
+
+
+def not_a_row(answer: Answer) -> Answer:
+    """A quoted table line whose label is not the question's row is no answer.
+
+    The cell answerer has already looked for the row the question names; a row or header
+    line the sentence picker quotes instead shares words, not the subject, and holds figures
+    of another line or column.
+    """
+    if answer.abstained or not any(CELL_SEPARATOR in quote for quote in answer.quotes):
+        return answer
+    note = (
+        "Dòng bảng gần nhất không phải dòng được hỏi; không trả lời "
+        "(the nearest table line is not the row asked about)."
+    )
+    return replace(answer, text=ABSTAIN_MESSAGE, abstained=True, quotes=[], note=note)
 
 
 def resolve_answerer(settings: Settings, answerer: str | None = None) -> str:

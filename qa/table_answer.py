@@ -75,6 +75,22 @@ def is_figure(cell: str) -> bool:
     return bool(_FIGURE.match(text)) and sum(ch.isdigit() for ch in text) >= 4
 
 
+_WELL_FORMED = re.compile(
+    r"^\(?-?\s*(?:\d+(?:[.,]\d{1,2})?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"|\d{1,3}(?: \d{3})+)\s*\)?$"
+)
+
+
+def well_formed(figure: str) -> bool:
+    """Digits grouped by threes with one separator throughout, or not grouped at all.
+
+    OCR drops and doubles dots ("3.71143474500232" for 3.711.347.500.232): a figure whose
+    groups are broken cannot be trusted digit for digit, and a wrong figure stated as an
+    answer is the worst answer there is.
+    """
+    return bool(_WELL_FORMED.match(" ".join(figure.split())))
+
+
 def table_rows(sources: list[Source]) -> list[TableRow]:
     """The rows of every retrieved table chunk, in retrieval order."""
     rows: list[TableRow] = []
@@ -321,6 +337,13 @@ def table_answer(
         )
         return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive", note=note)
     column = _column_name(row, found.column)
+    if is_figure(found.value) and not well_formed(found.value):
+        note = (
+            f"Ô số liệu '{found.value}' (dòng '{label}', cột '{column}') bị đọc sai khi nhận dạng "
+            "chữ, không dùng; hãy xem trang gốc "
+            "(the figure was misread by OCR — its digit groups are broken; check the page)."
+        )
+        return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive", note=note)
     if not is_figure(found.value):
         note = (
             f"Dòng '{label}' không có số liệu ở cột '{column}' "

@@ -38,7 +38,7 @@ INCOME_ROWS = (
      "3.904.778.231.806", "4.410.332.907.115"),
 )  # fmt: skip
 INTRO = (
-    "Công ty Cổ phần Sữa Hòa Bình được thành lập năm 1998 tại Thành phố Hà Nội. "
+    "Công ty Cổ phần Sữa Hòa Bình (HBMILK) được thành lập năm 1998 tại Thành phố Hà Nội. "
     "Tổng Giám đốc của Công ty là bà Trần Thị Minh Châu."
 )
 _CUT = INTRO.rfind(" ", 0, 90)

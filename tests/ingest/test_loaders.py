@@ -190,10 +190,11 @@ def test_scanned_pdf_without_text_layer(tmp_path: Path) -> None:
     doc.save(path)
     doc.close()
 
+    # a blank grey picture: nothing to recognize, so never "added" with no text
     message = error_of(path)
-    assert "không có lớp văn bản" in message
-    assert "no text layer" in message
-    assert "OCR" in message
+    assert "1 trang nhưng chỉ đọc được 0 ký tự" in message
+    assert "1 pages but only 0 characters could be read" in message
+    assert "scan.pdf" in message
 
 
 # --------------------------------------------------------------------------------- DOCX

@@ -575,6 +575,36 @@ def test_questions_do_not_wait_for_an_ingest(server: Any, tmp_path: Path) -> Non
 
 
 @browser_test
+def test_a_scanned_report_uploaded_in_the_page_is_read_by_ocr(server: Any, tmp_path: Path) -> None:
+    """A scan is recognized page by page while questions are answered; then its table is."""
+    from gradio_client import Client, handle_file
+
+    from tests.report_files import write_scanned_pdf
+
+    scan = write_scanned_pdf(tmp_path / "bctc-scan.pdf")
+    result: dict[str, Any] = {}
+
+    def upload() -> None:
+        result["report"] = Client(server.url, verbose=False).predict(
+            [handle_file(str(scan))], api_name="/ingest"
+        )
+
+    uploader = threading.Thread(target=upload)
+    uploader.start()
+    time.sleep(0.5)
+    meanwhile = Client(server.url, verbose=False).predict(SEED_QUESTIONS[0][0], api_name="/ask")
+    uploader.join(timeout=300)
+
+    assert "1.700" in meanwhile["answer"]
+    assert [Path(s).name for s in result["report"]["added"]] == ["bctc-scan.pdf"]
+    client = Client(server.url, verbose=False)
+    asked = client.predict("Hàng tồn kho tại ngày 30/6/2025 là bao nhiêu?", api_name="/ask")
+    assert "6.204.318.775.931" in asked["answer"]
+    assert asked["sources"][0]["source"] == "bctc-scan.pdf"
+    assert client.predict(["bctc-scan.pdf"], api_name="/delete")
+
+
+@browser_test
 def test_startup_and_first_answer_figures(
     fresh_data: Path, launch: Any, browser: Any, figures: Any
 ) -> None:
