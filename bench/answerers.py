@@ -6,7 +6,17 @@ Indexes the benchmark corpus (with the distractors) minus a few held-out article
 fixed sample of questions about indexed articles and every question about the held-out
 ones, and answers each retrieval with every answerer. Prints token F1, the "contains a
 gold answer" rate, wrong figures, abstention on questions whose article is not indexed,
-and time to first token / total time (p50, p95) per answer.
+citations, and time to first token / total time (p50, p95) per answer.
+
+A model answerer may be named with what its model reads (``qa/llm_prompt.py``):
+``local:sentences`` (the few sentences and table rows that matter) or ``local:passages``
+(the top passages whole); both then answer the same retrievals in the same run, one server.
+The default compares extractive, local:passages and local:sentences.
+
+Citations: ``cited`` is the share of given answers with a [n]; ``cite_holds`` the share
+whose cited passages hold every figure and name of the answer (``check_grounding`` against
+them); ``model_cited`` the share of kept model answers where the model wrote the [n] itself
+(else the code added it).
 
 A wrong figure: a non-abstained answer whose numbers are none of the gold answers' numbers
 (for a question whose gold answer has a number), or any number in an answer to a question
@@ -41,7 +51,7 @@ from hoidap.evaluate import (  # noqa: E402
 from hoidap.settings import Settings, quiet_network  # noqa: E402
 
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench" / "vinewsqa-dev"
-BENCH_VERSION = 4  # bump when the answerers' code changes, so old results are not reused
+BENCH_VERSION = 5  # bump when the answerers' code changes, so old results are not reused
 
 
 @dataclass
@@ -57,6 +67,10 @@ class Result:
     note: str | None
     ttft_ms: float
     total_ms: float
+    cited: bool = False  # the answer the user gets has a [n]
+    cite_holds: bool = False  # ... and its cited passages hold its figures and names
+    model_cited: bool = False  # the model wrote a [n] itself
+    prompt_chars: int = 0  # the model's user message (0: no model)
 
 
 def pick_questions(
@@ -87,12 +101,15 @@ def build_index(bench: Path, held_out: set[str], settings: Settings) -> None:
 
 def run_key(settings: Settings, answerers: list[str], seed: int) -> str:
     """A name for this configuration: results are only reused for the same one."""
-    from qa import llm_answer
+    from qa import llm_prompt
 
     blob = json.dumps(
         [
-            llm_answer.SYSTEM_PROMPT,
-            llm_answer.USER_TEMPLATE,
+            llm_prompt.SYSTEM_PROMPT,
+            llm_prompt.USER_TEMPLATE,
+            llm_prompt.SENTENCE_BUDGET,
+            llm_prompt.MAX_SENTENCES,
+            llm_prompt.FOLLOW,
             settings.k,
             settings.llm_max_tokens,
             settings.llm_passages,
@@ -124,7 +141,7 @@ def ask_all(
     ``out`` are returned (to read the figures of a run that is still going).
     """
     from qa.api import Answer
-    from qa.chain import make_answerer, prepare_question
+    from qa.chain import prepare_question
     from qa.retriever import HybridRetriever
     from store.index import get_index
 
@@ -135,7 +152,7 @@ def ask_all(
             done[(row.id, row.answerer)] = row
     index = get_index(settings)
     retriever = HybridRetriever(index, settings)
-    responders = {name: make_answerer(settings, index, name) for name in answerers}
+    responders = {name: _responder(settings, index, name) for name in answerers}
     results: list[Result] = []
     with out.open("a", encoding="utf-8") as sink:
         for number, (question, indexed) in enumerate(asked, start=1):
@@ -153,13 +170,25 @@ def ask_all(
                 started = time.perf_counter()
                 first: float | None = None
                 final = None
+                pieces: list[str] = []
                 for item in responders[name].stream(found):
                     if first is None:
                         first = time.perf_counter()
                     if isinstance(item, Answer):
                         final = item
+                    else:
+                        pieces.append(item)
                 ended = time.perf_counter()
                 assert final is not None and first is not None
+                inner = getattr(responders[name], "inner", None)
+                model_ran = final.answerer != "extractive" or bool(
+                    final.note and "không hỏi mô hình" not in final.note
+                )
+                prompt_chars = (
+                    len(inner.build(found).user_text)
+                    if hasattr(inner, "build") and model_ran
+                    else 0
+                )
                 result = Result(
                     question.id,
                     name,
@@ -170,6 +199,8 @@ def ask_all(
                     final.note,
                     retrieval_ms + (first - started) * 1000,
                     retrieval_ms + (ended - started) * 1000,
+                    *_citation_flags(final, "".join(pieces)),
+                    prompt_chars,
                 )
                 sink.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
                 sink.flush()
@@ -177,6 +208,34 @@ def ask_all(
             if number % 10 == 0 and not score_only:
                 print(f"{number}/{len(asked)} questions", file=sys.stderr)
     return results
+
+
+def _responder(settings: Settings, index: object, name: str) -> object:
+    """``local:sentences`` → the local answerer reading sentences (same server, same
+    retrieval as every other answerer of the run)."""
+    from qa.chain import make_answerer
+
+    base, _, mode = name.partition(":")
+    responder = make_answerer(settings, index, base)  # type: ignore[arg-type]
+    inner = getattr(responder, "inner", None)
+    if mode and hasattr(inner, "prompt"):
+        from qa.llm_prompt import prompt_mode
+
+        inner.prompt = prompt_mode(settings, mode)  # type: ignore[union-attr]
+    return responder
+
+
+def _citation_flags(final: object, streamed: str) -> tuple[bool, bool, bool]:
+    """(cited, its cited passages hold it, the model wrote the [n] itself)."""
+    from qa.grounding import check_grounding, citations
+
+    text = getattr(final, "text", "")
+    sources = getattr(final, "sources", [])
+    numbers = citations(text)
+    cited = bool(numbers) and not getattr(final, "abstained", True)
+    holds = cited and check_grounding(text, sources, getattr(final, "question", "")).ok
+    model_wrote = getattr(final, "answerer", "extractive") != "extractive"
+    return cited, holds, model_wrote and cited and bool(citations(streamed))
 
 
 def wrong_figure(result: Result, question: Question) -> bool:
@@ -194,7 +253,7 @@ def wrong_figure(result: Result, question: Question) -> bool:
 def _fell_back(result: Result) -> bool:
     """The model answered, but its text was replaced (not: the model was never asked)."""
     gated = bool(result.note) and "không hỏi mô hình" in (result.note or "")
-    return result.written_by != result.answerer and not gated
+    return result.written_by != result.answerer.partition(":")[0] and not gated
 
 
 def score(results: list[Result], questions: dict[str, Question]) -> dict[str, float]:
@@ -209,6 +268,9 @@ def score(results: list[Result], questions: dict[str, Question]) -> dict[str, fl
         return statistics.fmean(values) if values else float("nan")
 
     model = [r for r in results if r.answerer != "extractive"]
+    given = [r for r in results if not r.abstained]
+    kept = [r for r in model if r.written_by == r.answerer.partition(":")[0]]
+    prompts = [float(r.prompt_chars) for r in indexed if r.prompt_chars]
     # timed on questions about indexed articles: held-out ones mostly abstain at once
     ttft = [r.ttft_ms for r in indexed]
     total = [r.total_ms for r in indexed]
@@ -224,6 +286,10 @@ def score(results: list[Result], questions: dict[str, Question]) -> dict[str, fl
         "fallback_rate": mean([float(_fell_back(r)) for r in model])
         if model
         else 0.0,
+        "cited": mean([float(r.cited) for r in given]),
+        "cite_holds": mean([float(r.cite_holds) for r in given]),
+        "model_cited": mean([float(r.model_cited) for r in kept]) if kept else float("nan"),
+        "prompt_kchars_p50": percentile(prompts, 0.5) / 1000,
         "ttft_latency_p50": percentile(ttft, 0.5),
         "ttft_latency_p95": percentile(ttft, 0.95),
         "total_latency_p50": percentile(total, 0.5),
@@ -237,7 +303,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     parser.add_argument("--limit", type=int, default=100, help="questions on indexed articles")
     parser.add_argument("--unindexed", type=int, default=5, help="articles held out of the index")
-    parser.add_argument("--answerers", default="extractive,local")
+    parser.add_argument(
+        "--answerers",
+        default="extractive,local:passages,local:sentences",
+        help="comma-separated; a model answerer may say what it reads: local:sentences, "
+        "local:passages (qa/llm_prompt.py)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, help="JSONL of per-answer results (resumable)")
     parser.add_argument("--score-only", action="store_true", help="score what --out holds")

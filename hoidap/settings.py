@@ -89,6 +89,11 @@ class Settings:
     # for the first before refusing
     ingest_flush_chunks: int = 1024
     ingest_lock_wait: float = 30.0
+    # every file is read in a worker process that is killed past these limits (ingest/
+    # isolation.py): resident MB, and seconds without progress (a page read counts)
+    ingest_max_mb: int = 2048
+    ingest_file_timeout: float = 120.0
+    ingest_isolate: bool = True  # False reads in-process (no limits; for debugging)
 
     # chunking (chosen by measurement on shared/bench, see README)
     chunk_size: int = 1000
@@ -134,6 +139,7 @@ class Settings:
     ocr_dpi: int = 200
     ocr_page_timeout: float = 120.0  # seconds one page may take before it is skipped
     pdf_max_pages: int = 5000  # a PDF claiming more pages is refused
+    ingest_max_unzipped_mb: int = 512  # a DOCX inflating past this is refused unopened
 
     # web page
     host: str = "127.0.0.1"

@@ -78,14 +78,17 @@ class IngestReport:
         return text
 
     def to_json(self) -> dict[str, object]:
+        """The report as JSON-ready data; a path whose bytes are not UTF-8 is shown with
+        U+FFFD, so the output is always valid UTF-8."""
+        shown = readable
         return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "removed": self.removed,
-            "failed": [{"source": s, "error": e} for s, e in self.failed],
-            "notes": [{"source": s, "note": n} for s, n in self.notes],
-            "duplicates": self.duplicates,
+            "added": [shown(s) for s in self.added],
+            "updated": [shown(s) for s in self.updated],
+            "unchanged": [shown(s) for s in self.unchanged],
+            "removed": [shown(s) for s in self.removed],
+            "failed": [{"source": shown(s), "error": shown(e)} for s, e in self.failed],
+            "notes": [{"source": shown(s), "note": n} for s, n in self.notes],
+            "duplicates": [shown(s) for s in self.duplicates],
             "chunks_written": self.chunks_written,
             "seconds": round(self.seconds, 3),
         }
@@ -126,7 +129,12 @@ def index_recipe(settings: Settings, path: Path | None = None) -> str:
 
 def display_name(path: Path) -> str:
     """The file name as a person can read it, even when its bytes are not valid UTF-8."""
-    return os.fsencode(path.name).decode("utf-8", "replace")
+    return readable(path.name)
+
+
+def readable(text: str) -> str:
+    """A path string whose undecodable bytes (kept as surrogates) are shown as U+FFFD."""
+    return os.fsencode(text).decode("utf-8", "replace")
 
 
 def chunk_id(source: str, sha256: str, index: int, recipe: str) -> str:
@@ -136,22 +144,52 @@ def chunk_id(source: str, sha256: str, index: int, recipe: str) -> str:
     return hashlib.sha256(key).hexdigest()[:32]
 
 
+def _file_identity(path: Path) -> str | None:
+    """Device and inode: a hard link or a symlink to a file read already is the same file."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return f"{info.st_dev}:{info.st_ino}"
+
+
 def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to ingest (folders walked, hidden files skipped) and paths that do not exist."""
+    """Files to ingest and the paths that cannot be (missing, a broken or looping link).
+
+    Folders are walked without following links to folders (a link back up would loop
+    forever); hidden files and folders are skipped. A link to a file is read like the file
+    (and only once, see :func:`ingest`).
+    """
     files: list[Path] = []
-    missing: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = []
+
+    def broken(path: Path) -> None:
+        shown = readable(os.fsdecode(path))
+        problems.append(
+            (shown, f"Liên kết hỏng hoặc vòng lặp (broken or looping link), bỏ qua: {shown}")
+        )
+
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                parts = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in parts):
-                    files.append(child)
+            for folder, dirs, names in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    if name.startswith("."):
+                        continue
+                    child = Path(folder) / name
+                    if child.is_file():
+                        files.append(child)
+                    elif child.is_symlink():
+                        broken(child)
         elif path.is_file():
             files.append(path)
+        elif path.is_symlink():
+            broken(path)
         else:
-            missing.append((str(path), f"Không tìm thấy tệp (file not found): {path}"))
-    return files, missing
+            shown = readable(os.fsdecode(path))
+            problems.append((shown, f"Không tìm thấy tệp (file not found): {shown}"))
+    return files, problems
 
 
 _WRITE_ERRNOS = (errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES, errno.EPERM)
@@ -225,7 +263,25 @@ def load_options(settings: Settings, sha256: str, progress: PageProgress | None)
         sha256=sha256,
         page_progress=progress,
         max_pages=settings.pdf_max_pages,
+        max_unzipped_mb=settings.ingest_max_unzipped_mb,
     )
+
+
+Reader = Callable[[Path, LoadOptions], LoadedDocument]
+
+
+@contextmanager
+def file_reader(settings: Settings) -> Iterator[Reader]:
+    """How files are read this run: in a killable worker with limits, unless told not to."""
+    if not settings.ingest_isolate:
+        yield load
+        return
+    from ingest.isolation import IsolatedLoader
+
+    with IsolatedLoader(
+        max_mb=settings.ingest_max_mb, timeout=settings.ingest_file_timeout
+    ) as reader:
+        yield reader.load
 
 
 def _prepare(
@@ -234,10 +290,11 @@ def _prepare(
     sha256: str,
     settings: Settings,
     page_progress: PageProgress | None = None,
+    read: Reader = load,
 ) -> _Pending:
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise LoaderError(unsupported_message(path))
-    loaded = load(path, load_options(settings, sha256, page_progress))
+    loaded = read(path, load_options(settings, sha256, page_progress))
     blocks = [b for b in (_normalized(block) for block in loaded.blocks) if b is not None]
     document = LoadedDocument(
         title=normalize_text(loaded.title) or path.stem,
@@ -254,7 +311,7 @@ def _prepare(
             chunk_id(source, sha256, c.index, recipe),
             c.text,
             {
-                "source": source,
+                "source": readable(source),
                 "name": display_name(path),
                 "title": document.title,
                 "page": c.page if c.page is not None else -1,
@@ -338,7 +395,12 @@ def ingest(
     files, missing = collect_files([Path(p) for p in paths])
     report.failed.extend(missing)
     index = get_index(settings)
-    with ingest_lock(settings), index.write_lock, _write_errors(settings):
+    with (
+        ingest_lock(settings),
+        index.write_lock,
+        _write_errors(settings),
+        file_reader(settings) as read,
+    ):
         manifest = index.manifest()
         incomplete = index.reconcile(manifest)
         pending: list[_Pending] = []
@@ -349,10 +411,11 @@ def ingest(
             if progress:
                 progress(done, len(files), display_name(path))
             source = os.fsdecode(path.resolve())
-            if source in seen:
-                report.duplicates.append(source)
+            identity = _file_identity(path) or source
+            if identity in seen or source in seen:
+                report.duplicates.append(readable(source))
                 continue
-            seen.add(source)
+            seen.update((identity, source))
             pages = None
             if page_progress is not None:
                 name = display_name(path)
@@ -371,7 +434,7 @@ def ingest(
                 ):
                     report.unchanged.append(source)
                     continue
-                item = _prepare(path, source, sha256, settings, pages)
+                item = _prepare(path, source, sha256, settings, pages, read)
             except LoaderError as exc:
                 report.failed.append((source, str(exc)))
                 continue

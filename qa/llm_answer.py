@@ -4,24 +4,29 @@ Both model answerers (``local``: our llama.cpp child; ``openai``: any OpenAI-com
 endpoint) go through ``langchain-openai``'s ``ChatOpenAI`` with one code path:
 
 1. abstain without calling the model when retrieval found nothing relevant enough;
-2. ask for a brief Vietnamese answer from the numbered passages only, citing [n];
+2. ask for a brief Vietnamese answer from numbered excerpts only, citing [n]
+   (:mod:`qa.llm_prompt`: the few sentences and table rows that matter, by default);
 3. stream it, under a timeout on every read and a deadline on the whole answer;
-4. check it: every figure, date and proper name must appear in the passages it cites
-   (names may also come from the question); a citation must name a passage
-   (:mod:`qa.grounding`); and it must be what was asked, there: a figure counting the
-   thing counted, a year next to the asked event, a name or place (:mod:`qa.answer_types`);
-5. on failure of any step, answer with the extractive answerer instead, and say so in
+4. check it: every figure, date and proper name must appear in what the model read of the
+   passages it cites (names may also come from the question); a citation must name a
+   passage it read (:mod:`qa.grounding`); and it must be what was asked, there: a figure
+   counting the thing counted, a year next to the asked event, a name or place
+   (:mod:`qa.answer_types`);
+5. make sure it cites: an answer without a citation, or whose citation names a passage
+   without its figures while another one it read holds them all, cites that one;
+6. on failure of any step, answer with the extractive answerer instead, and say so in
    ``Answer.note`` (``Answer.answerer`` names who wrote the text the user sees).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from hoidap.settings import Settings
 from qa.answer_types import AnswerType, check, classify
@@ -40,13 +45,36 @@ from qa.grounding import (  # re-exported: callers imported these from here befo
     proper_names,
     strip_citations,
 )
+from qa.llm_prompt import (  # re-exported: the prompt was built here before llm_prompt.py
+    DEFAULT_MODE,
+    MODEL_ABSTAIN,
+    PROMPT_MODES,
+    SYSTEM_PROMPT,
+    USER_TEMPLATE,
+    Prompt,
+    build_messages,
+    build_prompt,
+    format_passages,
+    prompt_mode,
+)
 from qa.retriever import Retrieval
-from qa.types import ABSTAIN_MESSAGE, Answer, Source
+from qa.types import ABSTAIN_MESSAGE, Answer
+
+if TYPE_CHECKING:
+    from qa.extractive import SentencePicker
 
 __all__ = [
+    "DEFAULT_MODE",
+    "MODEL_ABSTAIN",
+    "PROMPT_MODES",
+    "SYSTEM_PROMPT",
+    "USER_TEMPLATE",
     "Grounding",
     "LLMAnswerer",
+    "Prompt",
     "best_passage",
+    "build_messages",
+    "build_prompt",
     "check_grounding",
     "citations",
     "drop_echoed_question",
@@ -54,61 +82,18 @@ __all__ = [
     "figure_values",
     "figures",
     "fold",
+    "format_passages",
     "garbage_reason",
     "is_abstention",
+    "prompt_mode",
     "proper_names",
     "strip_citations",
 ]
 
 log = logging.getLogger(__name__)
 
-SYSTEM_PROMPT = """Bạn là trợ lý hỏi đáp trên tài liệu tiếng Việt.
-Quy tắc:
-- Chỉ dùng thông tin trong các đoạn trích được đánh số [1], [2], ... của người dùng.
-- Trả lời bằng một câu đầy đủ, ngắn gọn, bằng tiếng Việt, kể cả khi đoạn trích hay câu \
-hỏi có tiếng Anh. Chép đúng số liệu, ngày tháng và tên riêng như trong đoạn trích.
-- Cuối câu trả lời ghi số đoạn trích đã dùng trong ngoặc vuông. Ví dụ: \
-"Công ty X có 250 nhân viên [2]."
-- Nếu các đoạn trích không có câu trả lời, chỉ viết: "Tài liệu không có thông tin này.\""""
-
-USER_TEMPLATE = """Đoạn trích:
-{passages}
-
-Câu hỏi: {question}"""
-
-MODEL_ABSTAIN = "Tài liệu không có thông tin này."
-
-_CHARS_PER_TOKEN = 2.5  # Vietnamese in Qwen's tokenizer, measured on the sample report
-
-
-# --------------------------------------------------------------------------- prompting
-
-
-def format_passages(sources: list[Source], budget_chars: int) -> str:
-    """Numbered passages for the prompt, each cut to its share of the context budget."""
-    share = max(200, budget_chars // max(len(sources), 1))
-    blocks = []
-    for number, source in enumerate(sources, start=1):
-        body = " ".join(source.text.split())
-        if len(body) > share:
-            body = body[:share].rsplit(" ", 1)[0] + " …"
-        label = source.title or source.source
-        blocks.append(f"[{number}] ({label}) {body}" if label else f"[{number}] {body}")
-    return "\n\n".join(blocks)
-
-
-def build_messages(question: str, sources: list[Source], settings: Settings) -> list[Any]:
-    """System rules first (constant, so the server can reuse its cache), then passages."""
-    from langchain_core.messages import HumanMessage, SystemMessage
-
-    prompt_tokens = settings.llm_ctx - settings.llm_max_tokens - 300
-    budget = int(max(prompt_tokens, 500) * _CHARS_PER_TOKEN)
-    passages = format_passages(sources[: settings.llm_passages], budget)
-    return [
-        SystemMessage(SYSTEM_PROMPT),
-        HumanMessage(USER_TEMPLATE.format(passages=passages, question=question)),
-    ]
-
+# a citation with the space before it: "… 1.700 cán bộ [2]." → "… 1.700 cán bộ."
+_CITED = re.compile(r"\s*\[\d+(?:\s*[,;-]\s*\d+)*\]")
 
 # --------------------------------------------------------------------------- model access
 
@@ -130,6 +115,9 @@ class Endpoint:
     base_url: str
     model: str
     api_key: str | None
+    # llama.cpp's server: ask it to keep the prompt's KV cache (its default, said explicitly:
+    # the constant system prompt is then not read again); other servers may refuse the field
+    cache_prompt: bool = False
 
 
 _models_lock = threading.Lock()
@@ -170,7 +158,7 @@ def local_endpoint(settings: Settings) -> Endpoint:
     from qa.llm_server import get_server
 
     server = get_server(settings)
-    return Endpoint(server.base_url, server.config.alias, None)
+    return Endpoint(server.base_url, server.config.alias, None, cache_prompt=True)
 
 
 def chat_model(endpoint: Endpoint, settings: Settings, max_tokens: int | None = None) -> Any:
@@ -188,6 +176,7 @@ def chat_model(endpoint: Endpoint, settings: Settings, max_tokens: int | None = 
         max_tokens=max_tokens or settings.llm_max_tokens,  # type: ignore[call-arg]
         temperature=settings.llm_temperature,
         streaming=True,
+        extra_body={"cache_prompt": True} if endpoint.cache_prompt else None,
     )
 
 
@@ -217,6 +206,10 @@ class LLMAnswerer:
         endpoint: called once per answer to find the model (starts the local server).
         fallback: the extractive answerer, used whenever the model's answer is not.
         relevance: how well the best passage sentence covers the question (0..1).
+        prompt: what the model reads, one of :data:`qa.llm_prompt.PROMPT_MODES`; ``None``:
+            ``settings.llm_prompt`` when set, else :data:`qa.llm_prompt.DEFAULT_MODE`.
+        picker: makes the sentence ranking (with the corpus's word frequencies); ``None``:
+            the fallback's, when it has one (the extractive answerer does).
     """
 
     name: str
@@ -224,6 +217,13 @@ class LLMAnswerer:
     endpoint: Callable[[Settings], Endpoint]
     fallback: Callable[[Retrieval], Answer]
     relevance: Callable[[Retrieval], float]
+    prompt: str | None = None
+    picker: Callable[[], SentencePicker] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.prompt = prompt_mode(self.settings, self.prompt)
+        if self.picker is None:
+            self.picker = getattr(self.fallback, "picker", None)
 
     def __call__(self, found: Retrieval) -> Answer:
         final: Answer | None = None
@@ -232,6 +232,13 @@ class LLMAnswerer:
                 final = item
         assert final is not None
         return final
+
+    def build(self, found: Retrieval) -> Prompt:
+        """What the model is asked for ``found`` (also used by tests and the benchmark)."""
+        picker = self.picker() if self.picker is not None else None
+        return build_prompt(
+            found.question, found.sources, self.settings, mode=self.prompt, picker=picker
+        )
 
     def stream(self, found: Retrieval) -> Iterator[str | Answer]:
         """Yield text pieces as the model writes them, then the final (checked) Answer."""
@@ -249,9 +256,9 @@ class LLMAnswerer:
         pieces: list[str] = []
         try:
             model = chat_model(self.endpoint(self.settings), self.settings)
-            messages = build_messages(found.question, found.sources, self.settings)
+            prompt = self.build(found)
             deadline = time.monotonic() + self.settings.llm_total_timeout
-            for piece in stream_text(model, messages, deadline):
+            for piece in stream_text(model, prompt.messages, deadline):
                 pieces.append(piece)
                 yield piece
         except Exception as exc:  # any failure of the model path must yield the fallback
@@ -261,18 +268,34 @@ class LLMAnswerer:
                 found, f"Mô hình không trả lời được ({reason}); dùng câu trích nguyên văn."
             )
             return
-        yield self.finish("".join(pieces), found)
+        yield self.finish("".join(pieces), found, prompt)
 
-    def finish(self, raw: str, found: Retrieval) -> Answer:
-        """Check the model's full text and decide what the user gets."""
+    def finish(self, raw: str, found: Retrieval, prompt: Prompt | None = None) -> Answer:
+        """Check the model's full text and decide what the user gets.
+
+        A kept answer always ends up citing: the model's own [n] when what it read of
+        passage n holds the answer's figures and names, else the one passage it read that
+        holds them all (and holds an answer of the kind asked), else nothing is kept.
+        """
+        prompt = prompt or self.build(found)
         text = drop_repeated_unit(drop_echoed_question(raw.strip()))
         if is_abstention(text):
             return Answer(text, True, found.sources, found.question, self.name)
         problem = garbage_reason(text)
         if problem:
             return self._fallback(found, f"Mô hình trả lời không dùng được ({problem}).")
-        shown = found.sources[: self.settings.llm_passages]  # what the model read
+        shown = prompt.shown
         grounding = check_grounding(text, shown, found.question)
+        unread = [n for n in grounding.cited if n not in prompt.numbers]
+        if grounding.cited and (unread or not grounding.ok):
+            # the model cited the wrong passage (or one it did not read): if the one it read
+            # that holds everything is found below, cite that instead
+            bare = _CITED.sub("", text).strip()
+            if check_grounding(bare, shown, found.question).ok:
+                log.info("model citation %s does not hold the answer; re-citing", grounding.cited)
+                text, grounding = bare, check_grounding(bare, shown, found.question)
+            elif unread:
+                grounding = replace(grounding, bad_citations=[*grounding.bad_citations, *unread])
         if not grounding.ok:
             log.info("model answer rejected: %s", grounding.describe())
             return self._fallback(
@@ -282,12 +305,12 @@ class LLMAnswerer:
             )
         kind = classify(found.question)
         if grounding.cited:
-            cited = "\n\n".join(shown[n - 1].text for n in grounding.cited)
+            # the type check reads whole passages: the context of a figure (a list's heading)
+            # may sit in a sentence the model was not shown
+            cited = "\n\n".join(found.sources[n - 1].text for n in grounding.cited)
             wrong = check(kind, text, cited)
-            holding: list[int] = []
-        else:  # each passage on its own: the citation added below must be one that holds it
-            holding = [n for n, s in enumerate(shown, start=1) if check(kind, text, s.text) is None]
-            wrong = None if holding else check(kind, text, "\n\n".join(s.text for s in shown))
+        else:
+            text, wrong = self._cite(text, found, prompt, kind)
         if wrong:
             log.info("model answer is not what was asked: %s", wrong)
             return self._fallback(
@@ -295,11 +318,34 @@ class LLMAnswerer:
                 f"Câu trả lời của mô hình không phải điều được hỏi ({wrong}); không dùng.",
                 kind,
             )
-        if not grounding.cited:
-            among = [shown[n - 1] for n in holding]
-            number = holding[(best_passage(text, among, found.question) or 1) - 1]
-            text = f"{text} [{number}]"
         return Answer(text, False, found.sources, found.question, self.name)
+
+    def _cite(
+        self, text: str, found: Retrieval, prompt: Prompt, kind: AnswerType
+    ) -> tuple[str, str | None]:
+        """``text`` with the [n] of the passage it comes from, or why no passage will do.
+
+        The passage must be one the model read, hold all of the answer's figures and names
+        in what the model read of it, and hold an answer of the kind asked; among those, the
+        one :func:`qa.grounding.best_passage` prefers.
+        """
+        numbers = [
+            n
+            for n in prompt.numbers
+            if check_grounding(f"{text} [{n}]", prompt.shown, found.question).ok
+        ]
+        holding = [n for n in numbers if check(kind, text, found.sources[n - 1].text) is None]
+        if not holding:
+            if numbers:
+                joined = "\n\n".join(found.sources[n - 1].text for n in numbers)
+                return text, check(kind, text, joined) or "không đoạn nào chứa đủ câu trả lời"
+            return text, (
+                "không một đoạn trích nào chứa mọi số liệu và tên của câu trả lời "
+                "(no single passage holds all of its figures and names)"
+            )
+        among = [prompt.shown[n - 1] for n in holding]
+        number = holding[(best_passage(text, among, found.question) or 1) - 1]
+        return f"{text} [{number}]", None
 
     def _fallback(self, found: Retrieval, why: str, kind: AnswerType | None = None) -> Answer:
         """The extractive answer, unless its quote is not of the type asked for either.

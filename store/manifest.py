@@ -33,7 +33,8 @@ class DocumentRecord:
 
     @property
     def name(self) -> str:
-        return Path(self.source).name
+        """The file name as shown: bytes that are not UTF-8 become U+FFFD."""
+        return os.fsencode(Path(self.source).name).decode("utf-8", "replace")
 
 
 @dataclass
@@ -47,7 +48,8 @@ class Manifest:
     def load(cls, path: Path) -> Manifest:
         if not path.exists():
             return cls(path)
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # file names that are not valid UTF-8 are kept as their bytes (surrogateescape)
+        data = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
         docs = {src: DocumentRecord(**rec) for src, rec in data.get("documents", {}).items()}
         return cls(path, docs)
 
@@ -59,7 +61,7 @@ class Manifest:
         }
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".manifest-", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as handle:
                 json.dump(payload, handle, ensure_ascii=False, indent=1)
                 handle.flush()
                 os.fsync(handle.fileno())

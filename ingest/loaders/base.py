@@ -27,6 +27,8 @@ class LoadOptions:
         sha256: the file's content hash, the cache key (computed when missing).
         page_progress: called as ``page_progress(done, total)`` while pages are read.
         max_pages: a PDF with more pages is refused (a hostile file can claim billions).
+        max_unzipped_mb, max_zip_entries: a DOCX that would inflate past these is refused
+            before anything is inflated.
     """
 
     ocr: str = "auto"
@@ -36,6 +38,8 @@ class LoadOptions:
     sha256: str | None = None
     page_progress: PageProgress | None = None
     max_pages: int = 5000
+    max_unzipped_mb: int = 512
+    max_zip_entries: int = 10000
 
 
 def not_text(name: str) -> LoaderError:

@@ -56,11 +56,12 @@ def _html_text(data: bytes, name: str) -> str:
     match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
     if match:
         declared = match.group(1).decode("ascii", "replace").lower()
+        squashed = declared.replace("-", "").replace("_", "")
         # browsers read these labels as Windows-1252 (WHATWG), and so do we
-        if declared in {"iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii"}:
+        if squashed in {"iso88591", "latin1", "usascii", "ascii"}:
             declared = "cp1252"
         # a meta tag readable as ASCII cannot be UTF-16 (WHATWG reads it as UTF-8)
-        elif declared.startswith(("utf-16", "utf-32", "ucs-2")):
+        elif squashed.startswith(("utf16", "utf32", "ucs2", "unicode")):
             declared = "utf-8"
         try:
             codecs.lookup(declared)
@@ -68,9 +69,18 @@ def _html_text(data: bytes, name: str) -> str:
         except (LookupError, UnicodeDecodeError):
             pass
         else:
-            if not looks_binary(text):
+            if not looks_binary(text) and not _foreign_script(text):
                 return text.replace("\r\n", "\n").replace("\r", "\n")
     return decode_text(data, name)
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _foreign_script(text: str) -> bool:
+    """Mostly CJK letters from a label: the label lied (UTF-8 bytes read as another code)."""
+    letters = [ch for ch in text[:20000] if ch.isalpha()]
+    return bool(letters) and len(_CJK.findall("".join(letters))) > len(letters) // 3
 
 
 def _clean_inline(text: str) -> str:

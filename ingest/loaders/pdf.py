@@ -123,7 +123,7 @@ def needs_ocr(text: _PageText) -> bool:
     real = text.chars - text.garbled
     if text.image_cover < SCAN_IMAGE_COVER:
         return False
-    return real < SCAN_TEXT_CHARS or text.garbled > text.chars // 2
+    return real < SCAN_TEXT_CHARS or text.garbled > text.chars // 10
 
 
 class _OcrCache:
@@ -246,8 +246,8 @@ def _read(pdf: Any, data: bytes, path: Path, options: LoadOptions) -> LoadedDocu
         words = [Word(split_glued(w.text), w.x0, w.y0, w.x1, w.y1) for w in words]
         page_blocks, carry = words_to_blocks(words, page=number, previous=carry)
         for block in page_blocks:
-            if block.text.count("\ufffd") > len(block.text) // 3:
-                continue  # glyphs without a Unicode mapping: no usable text
+            if block.text.count("\ufffd") > len(block.text) // 10:
+                continue  # glyphs without a Unicode mapping (a broken font map): no usable text
             blocks.append(block)
             chars_read += sum(not c.isspace() for c in block.text)
         if options.page_progress is not None:

@@ -132,14 +132,39 @@ def decode_text(data: bytes, name: str) -> str:
             break
     if text is None and b"\x00" in data:
         text = _utf16_without_bom(data)
+        if text is None and data.count(b"\x00") <= max(2, len(data) // 1000):
+            text = _mostly_utf8(data.replace(b"\x00", b""))  # a stray NUL in a text file
         if text is None:
             raise not_text(name)
     if text is None:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = _decode_legacy(data)
+            text = _mostly_utf8(data) or _decode_legacy(data)
     if text is None or looks_binary(text):
         raise not_text(name)
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few flaws: a stray byte (→ U+FFFD), or a character written as CESU-8
+    (an emoji as two encoded surrogates, as old Java and MySQL tools write it).
+
+    A long Vietnamese text in UTF-8 with one bad byte is UTF-8, not Windows-1258: reading it
+    as the legacy code page would turn every accented letter into mojibake.
+    """
+    try:
+        text = data.decode("utf-8", errors="surrogatepass")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        # surrogate pairs (CESU-8) → the character; a lone surrogate → U+FFFD
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", errors="replace")
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
+    # most non-ASCII characters decoded as real UTF-8 letters: the file is UTF-8
+    if bad <= max(2, len(text) // 1000) and non_ascii > 4 * bad:
+        return text
+    return None
 

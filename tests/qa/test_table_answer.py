@@ -4,8 +4,6 @@ abstention, never a neighbouring figure."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ingest.pipeline import ingest
@@ -13,7 +11,7 @@ from qa.api import answer
 from qa.table_answer import table_answer, well_formed
 from qa.types import Source
 from tests.conftest import make_settings
-from tests.report_files import write_docx, write_markdown, write_text_pdf
+from tests.report_files import write_docx, write_text_pdf
 
 OTHER_COMPANY = """# Báo cáo tài chính của Công ty XYZMILK
 
@@ -89,7 +87,8 @@ def test_a_row_the_table_does_not_have_abstains(statements) -> None:  # type: ig
 
 
 def test_a_period_no_column_has_abstains(statements) -> None:  # type: ignore[no-untyped-def]
-    result = answer("Hàng tồn kho của HBMILK tại ngày 31/12/2023 là bao nhiêu?", settings=statements)
+    question = "Hàng tồn kho của HBMILK tại ngày 31/12/2023 là bao nhiêu?"
+    result = answer(question, settings=statements)
 
     assert result.abstained
     assert "6.204.318.775.931" not in result.text

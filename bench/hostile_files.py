@@ -1,0 +1,153 @@
+"""Hostile files, one at a time beside a good file: time, peak memory and outcome of an ingest.
+
+    .venv/bin/python bench/hostile_files.py [--repo DIR] [--only SUBSTRING] [--timeout 900]
+
+Each case of ``tests/hostile_files.py`` is written into a fresh folder beside one good text
+file and ``hoidap ingest FOLDER --json`` is run on it as a subprocess of the code in
+``--repo`` (default: this checkout; point it at a ``git worktree`` of an older commit, with
+this venv, for the "before" column). The peak is the largest summed resident memory of the
+ingest's whole process tree (the reading worker included), sampled every 50 ms. Outcome:
+what the report says of the hostile file, and whether the good file was added.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.hostile_files import CASES, LIMITS, good_file  # noqa: E402
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident MB of ``pid`` and all its descendants."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    family = {pid}
+    grew = True
+    while grew:
+        grew = False
+        for child, parent in parents.items():
+            if parent in family and child not in family:
+                family.add(child)
+                grew = True
+    return sum(rss.get(p, 0) for p in family) / (1024 * 1024)
+
+
+def run_case(label: str, repo: Path, timeout: float) -> dict[str, object]:
+    maker, _ = CASES[label]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "docs"
+        folder.mkdir()
+        good = good_file(folder)
+        bad = maker(folder)
+        env = {**os.environ, **LIMITS, "HOIDAP_DATA_DIR": str(Path(tmp) / "data")}
+        env["PYTHONPATH"] = str(repo)
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hoidap.cli", "ingest", str(folder), "--json", "-q"],
+            cwd=repo,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        peak = 0.0
+        stop = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not stop.is_set():
+                peak = max(peak, _tree_rss_mb(process.pid))
+                time.sleep(0.05)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        try:
+            out, err = process.communicate(timeout=timeout)
+            code: int | str = process.returncode
+        except subprocess.TimeoutExpired:
+            subprocess.run(["pkill", "-9", "-P", str(process.pid)], check=False)
+            process.kill()
+            out, err = process.communicate()
+            code = f"killed after {timeout:.0f} s"
+        stop.set()
+        sampler.join()
+        seconds = time.perf_counter() - started
+        outcome = "?"
+        good_added = False
+        try:
+            report = json.loads(out.decode("utf-8", "replace"))
+        except ValueError:
+            tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            outcome = f"no report (exit {code}): {tail[0][:90]}"
+        else:
+            good_added = str(good.resolve()) in report["added"]
+            name = os.fsencode(bad.name).decode("utf-8", "replace")
+            failed = [f for f in report["failed"] if name in f["source"]]
+            if failed:
+                outcome = "failed: " + failed[0]["error"][:90]
+            elif any(name in s for s in report.get("duplicates", [])) or any(
+                bad.name in s for s in report.get("duplicates", [])
+            ):
+                outcome = "read once (duplicate)"
+            elif any(name in s for s in report["added"]):
+                outcome = "added"
+            else:
+                outcome = "not listed"
+        return {
+            "case": label,
+            "exit": code,
+            "seconds": round(seconds, 1),
+            "peak_mb": round(peak),
+            "outcome": outcome,
+            "good file added": good_added,
+            "traceback": b"Traceback" in err,
+        }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repo", type=Path, default=ROOT)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--json", dest="json_out", type=Path)
+    args = parser.parse_args(argv)
+    rows = [
+        run_case(label, args.repo.resolve(), args.timeout)
+        for label in CASES
+        if args.only.lower() in label.lower()
+    ]
+    print(f"repo: {args.repo}  limits: {LIMITS}")
+    print("| input | exit | s | peak MB | good file added | traceback | outcome |")
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(
+            f"| {row['case']} | {row['exit']} | {row['seconds']} | {row['peak_mb']} | "
+            f"{row['good file added']} | {row['traceback']} | {row['outcome']} |"
+        )
+    if args.json_out:
+        args.json_out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
