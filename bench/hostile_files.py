@@ -102,14 +102,16 @@ def run_case(label: str, repo: Path, timeout: float) -> dict[str, object]:
         else:
             good_added = str(good.resolve()) in report["added"]
             name = os.fsencode(bad.name).decode("utf-8", "replace")
+            try:
+                target = os.fsencode(bad.resolve().name).decode("utf-8", "replace")
+            except (OSError, RuntimeError):  # a link that loops
+                target = name
             failed = [f for f in report["failed"] if name in f["source"]]
             if failed:
                 outcome = "failed: " + failed[0]["error"][:90]
-            elif any(name in s for s in report.get("duplicates", [])) or any(
-                bad.name in s for s in report.get("duplicates", [])
-            ):
-                outcome = "read once (duplicate)"
-            elif any(name in s for s in report["added"]):
+            elif report.get("duplicates"):
+                outcome = "read once: " + ", ".join(Path(s).name for s in report["duplicates"])
+            elif any(name in s or target in s for s in report["added"]):
                 outcome = "added"
             else:
                 outcome = "not listed"

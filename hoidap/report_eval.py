@@ -361,7 +361,10 @@ def format_report(scores: dict[str, ReportScore]) -> str:
     docs = list(dict.fromkeys(d for n in names for d in scores[n].per_doc))
     for doc in docs:
         lines.append(doc)
-        lines.extend(block(lambda s, doc=doc: s.per_doc.get(doc, DocScore()), "  "))
+        def of_doc(score: ReportScore, doc: str = doc) -> DocScore:
+            return score.per_doc.get(doc, DocScore())
+
+        lines.extend(block(of_doc, "  "))
     return "\n".join(lines)
 
 

@@ -145,6 +145,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str | None = None
+    # the bearer token of the OpenAI-compatible API (/v1/...); never in a repr or a log
+    api_key: str | None = field(default=None, repr=False)
     max_upload_mb: int = 50
 
     @classmethod

@@ -15,7 +15,6 @@ next run converges as after a kill.
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import hashlib
 import json
@@ -29,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from hoidap.errors import UserError
+from hoidap.files import file_sha256
 from hoidap.settings import Settings, get_settings
 from ingest.chunking import chunk_document
 from ingest.document import Block, LoadedDocument, LoaderError, Table, table_block
@@ -37,7 +37,7 @@ from ingest.loaders.base import PageProgress
 from ingest.normalize import normalize_query, normalize_text
 from store.index import ChunkRecord, Index, get_index
 from store.manifest import DocumentRecord, Manifest
-from store.vectors import StoreWriteError, write_failure_message
+from store.vectors import WRITE_ERRNOS, StoreWriteError, write_failure_message
 
 log = logging.getLogger(__name__)
 
@@ -101,14 +101,6 @@ class _Pending:
     size: int
     document: LoadedDocument
     chunks: list[ChunkRecord]
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def index_recipe(settings: Settings, path: Path | None = None) -> str:
@@ -192,16 +184,13 @@ def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, st
     return files, problems
 
 
-_WRITE_ERRNOS = (errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES, errno.EPERM)
-
-
 @contextmanager
 def _write_errors(settings: Settings) -> Iterator[None]:
     """A full disk or a read-only data directory, said plainly instead of a traceback."""
     try:
         yield
     except OSError as exc:
-        if exc.errno not in _WRITE_ERRNOS:
+        if exc.errno not in WRITE_ERRNOS:
             raise
         where = exc.filename or settings.data_dir
         raise StoreWriteError(write_failure_message(where, exc.strerror or "")) from exc

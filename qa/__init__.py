@@ -6,10 +6,24 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from hoidap.settings import Settings
     from qa.conversation import Chat
     from qa.types import Answer, Source
+    from store.lexical import fold_diacritics, syllables
 
-__all__ = ["Answer", "Chat", "Source", "answer", "stream"]
+__all__ = [
+    "Answer",
+    "Chat",
+    "Source",
+    "answer",
+    "fold_diacritics",
+    "open_index",
+    "stream",
+    "syllables",
+]
+# How questions and passages are split into syllables and compared without diacritics:
+# a page that highlights the sentence an answer came from must compare words the same way.
+_TEXT_HELPERS = ("fold_diacritics", "syllables")
 
 
 def answer(question: str, **options: Any) -> Answer:
@@ -30,6 +44,13 @@ def stream(question: str, **options: Any) -> Iterator[str | Answer]:
     return api.stream(question, **options)
 
 
+def open_index(settings: Settings | None = None) -> None:
+    """Open the index once before the first question: :func:`qa.api.open_index`."""
+    from qa import api
+
+    api.open_index(settings)
+
+
 def __getattr__(name: str) -> Any:
     # imported lazily so `from qa import ...` does not load LangChain, torch and chromadb
     if name == "Chat":
@@ -40,4 +61,8 @@ def __getattr__(name: str) -> Any:
         from qa import types
 
         return getattr(types, name)
+    if name in _TEXT_HELPERS:
+        from store import lexical
+
+        return getattr(lexical, name)
     raise AttributeError(name)

@@ -192,9 +192,130 @@ _TITLES = (
     "chu tich", "thu tuong", "bo truong", "giam doc", "bi thu", "tong bi thu", "tu lenh",
     "chanh an", "vien truong", "tong thong", "thu truong",
 )
+# Roles a management list or signature block gives a name (folded): a line holding two of
+# them labels two names, and one between a role and a name belongs to someone else.
+_ROLES = frozenset(
+    {
+        *_TITLES, "tong giam doc", "pho giam doc", "pho tong giam doc", "ke toan truong",
+        "truong phong", "truong ban", "truong doan", "chinh uy", "tong thu ky",
+        "nguoi lap", "nguoi duyet", "nguoi soat xet", "kiem toan vien", "pho chu tich",
+        "uy vien",
+    }
+)
+# "KT. BỘ TRƯỞNG" (ký thay), "TM." (thay mặt), "TL." (thừa lệnh), "TUQ.": someone signs for
+# the role on the line below.
+_SIGN_FOR = frozenset({"kt", "tm", "tl", "tuq"})
+_SIGN_FOR_WORDS = {"kt": "ký thay", "tm": "thay mặt", "tl": "thừa lệnh", "tuq": "thừa ủy quyền"}
+_HONORIFICS = frozenset({"ông", "bà"})
+# A person's name opens with a family name (with marks: "Trương" is one, "trưởng" a role).
+_SURNAMES = frozenset(
+    """nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đào đoàn đinh
+    lâm trịnh mai tô trương hà cao lương phùng châu tạ thái lưu quách kiều hứa khúc la chu
+    kim lại tăng tiêu vương giang tôn đàm thạch âu mạc lục nghiêm triệu doãn khổng quan
+    tống phí từ ninh thân hàn bạch viên diệp lã lò mẫn ông""".split()
+)
+_FOLDED_SURNAMES = frozenset(fold_diacritics(w) for w in _SURNAMES)
+# Words that end a name's run of capitals: "Bà Trần Thị Bình Tổng Giám đốc".
+_NOT_IN_NAMES = frozenset(
+    """tổng giám đốc chủ tịch kế toán trưởng thứ bộ phó thủ ban hội đồng công ty người
+    phòng sở ủy uỷ cục viện quận huyện phường tỉnh đường""".split()
+)
+# Words before a capitalized run that make it a place named after someone.
+_PLACE_NOUNS = frozenset(
+    "đường phố phường quận huyện xã tỉnh tp ngõ hẻm cầu trường chợ số".split()
+)
+SIGNATURE_GAP = 6  # lines from a signature's role down to its name (stamp, scrawl, recipients)
+_ROLE_PREFIXES = frozenset({"tong", "pho", "quyen"})
+# Bodies whose name a "… nào" question asks for.
+_BODIES = frozenset(
+    {
+        "cong ty", "tong cong ty", "ngan hang", "co quan", "to chuc", "don vi", "tap doan",
+        "doanh nghiep", "benh vien", "hang", "cong ty kiem toan", "to chuc kiem toan",
+    }
+)
 _LABEL_GAP = frozenset({"|", ":", "la", "co", "gom", "dat"})
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|%|\$|[|:;,.!?()\"“”\n]")
 _BREAK = frozenset(",.!?()\"“”:;\n")
+
+
+# --------------------------------------------------------------------------- structure
+# A list item's number is no figure: "1. Tài liệu …", "c) Độ phân giải …", "Điều 14.",
+# "Chương II". OCR writes the item's dot as "," or ":" ("2, Số lưu trữ", "2: Tài liệu ảnh").
+_REFERENCE = re.compile(
+    r"\b(?i:điều|khoản|mục|chương|phụ lục|bước)\s+(?:\d{1,3}|[IVXLC]{1,6})(?![\d.,]\d)\b"
+)
+_INLINE_ITEM = re.compile(r"(?<=[;:])\s*[;:]?\s*[a-zđ] ?\)")
+_LEAD_NOISE = re.compile(r"[\s\-–—•+*_.,:;'\"`¬~^|]*")
+_NUMBERED = re.compile(r"\d{1,3}(?:\.\d{1,2})*\s*[.)](?=\s|[^\W\d_])|\d{1,2}\s*[,:](?=\s*[^\W\d_])")
+_LETTERED = re.compile(r"[a-zđ] ?\)")
+_ROMAN_ITEM = re.compile(r"[IVXLC]{1,6}\s*[.)](?=\s|[^\W\d_])")
+_SECTION = re.compile(r"(?i:chương|phần|mục|phụ lục)\s+(?:\d{1,3}|[IVXLC]{1,6})\b")
+_ARTICLE = re.compile(r"(?i:điều)\s+\d{1,3}\s*[.,:]?")
+_BULLET = re.compile(r"[\-–—•+*]")
+# Levels of a Vietnamese legal or report outline, outermost first.
+CHAPTER, ROMAN, ARTICLE, NUMBER, LETTER, BULLET = range(6)
+
+
+def _item_marker(sentence: str) -> tuple[int, int] | None:
+    """The level and end offset of the list marker opening ``sentence``, if any."""
+    start = _LEAD_NOISE.match(sentence).end()  # type: ignore[union-attr]
+    head = sentence[start:]
+    for level, pattern in (
+        (CHAPTER, _SECTION),
+        (ARTICLE, _ARTICLE),
+        (ROMAN, _ROMAN_ITEM),
+        (NUMBER, _NUMBERED),
+        (LETTER, _LETTERED),
+    ):
+        match = pattern.match(head)
+        if match:
+            if pattern is _NUMBERED and match.group(0)[-1] in ",:":
+                rest = head[match.end() :].lstrip()
+                if not rest[:1].isupper():  # "3, 5 và 7 đơn vị" counts; "2, Số lưu trữ" numbers
+                    continue
+            return level, start + match.end()
+    if start and _BULLET.search(sentence[:start]):
+        return BULLET, start
+    return None
+
+
+def list_level(sentence: str) -> int | None:
+    """How deep in an outline ``sentence`` sits, by the marker opening it: :data:`CHAPTER`
+    ("Chương II"), :data:`ROMAN` ("V."), :data:`ARTICLE` ("Điều 9."), :data:`NUMBER` ("1.",
+    "2:"), :data:`LETTER` ("c)"), :data:`BULLET` ("-"); ``None`` without one."""
+    found = _item_marker(sentence)
+    return found[0] if found else None
+
+
+def _marker_spans(sentence: str) -> list[tuple[int, int]]:
+    """Where ``sentence`` numbers its items or cites an article: never a figure asked for."""
+    spans = [m.span() for m in _REFERENCE.finditer(sentence)]
+    spans += [m.span() for m in _INLINE_ITEM.finditer(sentence)]
+    found = _item_marker(sentence)
+    if found:
+        spans.append((0, found[1]))
+    return spans
+
+
+def compounds(words: Sequence[str]) -> set[str]:
+    """Neighbouring syllables written as one word: "Bit rate" is also "bitrate", "e mail"
+    "email" (folded words in, joined words out)."""
+    return {
+        a + b
+        for a, b in pairwise(words)
+        if a.isalpha() and b.isalpha() and len(a) + len(b) >= 5
+    }
+
+
+def held(wanted: Sequence[str], present: set[str]) -> set[str]:
+    """The words of ``wanted`` (folded, in question order) that ``present`` holds, a word
+    written split or joined counting ("bitrate" held by "bit rate", "bit rate" by "bitrate";
+    ``present`` should include :func:`compounds` of the passage)."""
+    got = {w for w in wanted if w in present}
+    for a, b in pairwise(wanted):
+        if a.isalpha() and b.isalpha() and a + b in present:
+            got |= {a, b}
+    return got
 
 
 def _surface(word: str) -> str:
@@ -218,6 +339,7 @@ class _Token:
     folded: str
     sentence: int
     clause: int
+    marker: bool = False  # a list item's number or an article cited ("1.", "c)", "Điều 14")
 
     @property
     def is_number(self) -> bool:
@@ -225,14 +347,19 @@ class _Token:
 
 
 class _Text:
-    """A passage as tokens (words, figures, "%", "|", ":"), with sentence and clause numbers."""
+    """A passage as tokens (words, figures, "%", "|", ":"), with sentence and clause numbers.
 
-    def __init__(self, text: str) -> None:
+    ``context`` is what surrounds the passage (the headings above it, the report's title):
+    its words count as the evidence's subject, but no answer is looked for in it.
+    """
+
+    def __init__(self, text: str, context: str = "") -> None:
         self.tokens: list[_Token] = []
-        sentences = split_sentences(text) or [text]
+        self.sentences = split_sentences(text) or [text]
         clause = 0
-        for number, sentence in enumerate(sentences):
+        for number, sentence in enumerate(self.sentences):
             clause += 1
+            spans = _marker_spans(sentence)
             for match in _TOKEN.finditer(sentence):
                 piece = match.group(0)
                 if piece in (";", "\n"):
@@ -241,18 +368,29 @@ class _Text:
                 if piece in _BREAK and piece != ":":
                     continue
                 surface = _surface(piece)
-                self.tokens.append(_Token(surface, fold_diacritics(surface), number, clause))
+                marker = any(a <= match.start() < b for a, b in spans)
+                self.tokens.append(
+                    _Token(surface, fold_diacritics(surface), number, clause, marker)
+                )
         self.sentence_words: dict[int, set[str]] = {}
-        for token in self.tokens:
+        self.by_sentence: dict[int, list[int]] = {}
+        for i, token in enumerate(self.tokens):
             self.sentence_words.setdefault(token.sentence, set()).add(token.folded)
+            self.by_sentence.setdefault(token.sentence, []).append(i)
+        for number, indexes in self.by_sentence.items():
+            self.sentence_words[number] |= compounds([self.tokens[i].folded for i in indexes])
+        extra = [t for t in _tokens(context) if t != "#"]
+        folded_extra = [fold_diacritics(w) for w in extra]
+        self.extra: set[str] = set(folded_extra) | compounds(folded_extra)
 
     def context(self, sentence: int) -> set[str]:
-        """The words of a sentence and of the :data:`CONTEXT` sentences before it.
+        """The words of a sentence and of the :data:`CONTEXT` sentences before it, and of
+        what surrounds the passage.
 
         A list item or a table row carries its subject in the line that introduces it
         ("Điều 9. Kiểm tra cơ sở dữ liệu" / "1. Thời gian kiểm tra: Định kỳ hàng năm.").
         """
-        words: set[str] = set()
+        words: set[str] = set(self.extra)
         for number in range(sentence - CONTEXT, sentence + 1):
             words |= self.sentence_words.get(number, set())
         return words
@@ -268,6 +406,16 @@ class _Text:
             if same and self.tokens[start + n - 1].sentence == self.tokens[start].sentence:
                 yield start, start + n - 1
 
+    def find_anchor(self, anchor: str) -> Iterable[tuple[int, int]]:
+        """Where an anchor occurs; one of two syllables or more is compared folded, since
+        OCR slips a mark ("Trụ sớ", "CÔNG BÓ") and folding merges no two roles or verbs."""
+        parts = anchor.split()
+        if len(parts) > 1:
+            parts = fold_diacritics(anchor).split()
+        for a, b in self.find(parts):
+            if self._real_anchor(anchor, a, b):
+                yield a, b
+
     def anchored(self, first: int, last: int, anchors: Sequence[str], *, lead: bool) -> bool:
         """An anchor sits within :data:`NEAR` words of tokens ``first..last``, in the same
         clause (a sentence up to ";"); with ``lead``, anywhere in that clause when the
@@ -279,9 +427,7 @@ class _Text:
             if t.clause == here.clause
         )
         for anchor in anchors:
-            for a, b in self.find(anchor.split()):
-                if not self._real_anchor(anchor, a, b):
-                    continue
+            for a, b in self.find_anchor(anchor):
                 if self.tokens[a].clause != here.clause:
                     continue
                 if opens_clause or max(0, a - last, first - b) <= NEAR:
@@ -289,13 +435,101 @@ class _Text:
         return False
 
     def _real_anchor(self, anchor: str, a: int, b: int) -> bool:
-        guard = _NOT_ANCHOR.get(fold_diacritics(anchor))
+        prev = self.tokens[a - 1].folded if a > 0 else ""
+        folded = fold_diacritics(anchor)
+        # "Phó Tổng Giám đốc" is not the "Tổng Giám đốc" asked about
+        if prev == "pho" and folded in _ROLES and not folded.startswith("pho "):
+            return False
+        guard = _NOT_ANCHOR.get(folded)
         if guard is None:
             return True
         before, after = guard
-        prev = self.tokens[a - 1].folded if a > 0 else ""
         nxt = self.tokens[b + 1].folded if b + 1 < len(self.tokens) else ""
         return prev not in before and nxt not in after
+
+    # a name or place on the line next to its role or label ------------------------------
+
+    def _words_of(self, sentence: int) -> list[int]:
+        return [i for i in self.by_sentence.get(sentence, []) if self.tokens[i].folded not in ":|"]
+
+    def _roles_in(self, sentence: int, skip: range) -> bool:
+        """Sentence ``sentence`` names a role outside tokens ``skip``."""
+        words = [self.tokens[i].folded for i in self._words_of(sentence) if i not in skip]
+        text = f" {' '.join(words)} "
+        return any(f" {role} " in text for role in _ROLES)
+
+    def _label_line(self, sentence: int, a: int, b: int, *, person: bool) -> bool:
+        """The anchor's line is a label: the anchor ends it, or it holds few other words; a
+        role's line names no other role ("Kế toán trưởng  Tổng Giám đốc" labels two names)."""
+        words = self._words_of(sentence)
+        others = [i for i in words if not a <= i <= b and self.tokens[i].folded not in _SIGN_FOR]
+        after = [i for i in others if i > b]
+        if after and len(others) > 4:
+            return False
+        return not (person and self._roles_in(sentence, range(a, b + 1)))
+
+    def _only(self, sentence: int, first: int, last: int) -> bool:
+        """The line holds nothing but the mention (with "Ông"/"Bà", OCR specks, or the
+        name again without marks: "LÊ VĂN AN LE VAN AN")."""
+        name = {self.tokens[i].folded for i in range(first, last + 1)}
+        for i in self._words_of(sentence):
+            token = self.tokens[i]
+            if first <= i <= last or token.surface in _HONORIFICS or token.folded in name:
+                continue
+            if len(token.folded) == 1 and not token.is_number:
+                continue
+            return False
+        return True
+
+    def _opens(self, sentence: int, first: int) -> bool:
+        before = [i for i in self._words_of(sentence) if i < first]
+        return all(self.tokens[i].surface in _HONORIFICS or self.tokens[i].marker for i in before)
+
+    def _clear_between(self, start: int, end: int, *, sign_for: bool) -> bool:
+        """Nothing between a role's line and a signer's name belongs to someone else: no
+        other name, and no other role unless the role line signs for one ("KT. BỘ TRƯỞNG"
+        over "THỨ TRƯỞNG")."""
+        for number in range(start + 1, end):
+            if _person_names(self.sentences[number]):
+                return False
+            if self._roles_in(number, range(0)) and not sign_for:
+                return False
+        return True
+
+    def linked(
+        self, first: int, last: int, anchors: Sequence[str], *, person: bool, name: bool
+    ) -> int | None:
+        """The sentence of an anchor whose line labels the mention at ``first..last`` on a
+        neighbouring line, or ``None``.
+
+        A management list or signature block writes the role and the name on lines of their
+        own: "Tổng Giám đốc" over "Nguyễn Văn An", "Bà Trần Thị Bình" over "Kế toán trưởng",
+        "KT. BỘ TRƯỞNG / THỨ TRƯỞNG / (signature) / Lê Văn Cường"; an address sits on the line
+        after its label. ``name``: the mention is a person's name (only a name may sit below
+        a signature's stamp and scrawl, :data:`SIGNATURE_GAP` lines down).
+        """
+        here = self.tokens[first].sentence
+        only = self._only(here, first, last)
+        for anchor in anchors:
+            for a, b in self.find_anchor(anchor):
+                there = self.tokens[a].sentence
+                if there == here or not self._label_line(there, a, b, person=person):
+                    continue
+                gap = here - there
+                if gap == 1 and (not person or only or (name and self._opens(here, first))):
+                    return there
+                if gap == -1 and person and name and only and self._opens(there, a):
+                    return there
+                sign_for = self.tokens[self._words_of(there)[0]].folded in _SIGN_FOR
+                if (
+                    person
+                    and name
+                    and only
+                    and 1 < gap <= SIGNATURE_GAP
+                    and self._clear_between(there, here, sign_for=sign_for)
+                ):
+                    return there
+        return None
 
 
 def _tokens(text: str) -> list[str]:
@@ -325,12 +559,19 @@ class AnswerType:
             passage ("thành lập", "quê", "giám đốc"); for a thing, the word pairs of the
             noun phrase it must be, one of which its sentence holds ("huân chương" in
             "huân chương gì"); as typed.
+        entity: for "công ty nào", "ngân hàng nào": the body whose name is asked.
+        other_than_subject: the question names its subject, so the body asked is another.
     """
 
     kind: str
     focus: tuple[str, ...] = ()
     unit: str | None = None
     anchors: tuple[str, ...] = ()
+    # for "công ty nào", "cơ quan nào": the kind of body asked for, as typed; its name must
+    # be in the answer ("Công ty TNHH Kiểm toán An Phú"), and when the question names its
+    # own subject ("… của Vinamilk?"), not the report's own (its title)
+    entity: str | None = None
+    other_than_subject: bool = False
 
 
 def _match_at(words: list[str], i: int, phrase: str) -> bool:
@@ -470,6 +711,69 @@ def _ends_noun_phrase(words: list[str], i: int) -> bool:
     return folded in _VERBS
 
 
+def _with_prefix(words: list[str], anchor: str) -> str:
+    """A role with the words that make it another one: "Tổng Giám đốc" is not "Giám đốc"."""
+    size = len(anchor.split())
+    for i in range(len(words) - size + 1):
+        if " ".join(words[i : i + size]) != anchor:
+            continue
+        start = i
+        while start > 0 and _is_role_prefix(words[start - 1]):
+            start -= 1
+        if start < i:
+            return " ".join(words[start : i + size])
+    return anchor
+
+
+def _is_role_prefix(word: str) -> bool:
+    if has_diacritics(word):
+        return word in ("tổng", "phó", "quyền")
+    return word in _ROLE_PREFIXES
+
+
+def _role_phrase(words: list[str], phrase_at: int, content: list[int]) -> str | None:
+    """The role of "Ai là người công bố thông tin của X?" / "Người đại diện của X là ai?":
+    its content words between "là" and "của" (or from the start up to "của"/"là")."""
+    folded = [fold_diacritics(w) for w in words]
+    if phrase_at == 0 and folded[1:2] == ["la"]:
+        span = range(2, len(words))
+    elif phrase_at > 0 and folded[phrase_at - 1] == "la":
+        span = range(0, phrase_at - 1)
+    else:
+        return None
+    role: list[str] = []
+    for i in span:
+        if folded[i] in ("cua", "#", "tai", "o") and role:
+            break
+        if i in content:
+            role.append(words[i])
+    return " ".join(role[:5]) if role else None
+
+
+def _entity(words: list[str], phrase: str, at: int) -> str | None:
+    """The body a "… nào" question asks to name ("công ty nào" → "công ty")."""
+    if phrase != "nào":
+        return None
+    for size in (3, 2, 1):
+        if at - size < 0:
+            continue
+        noun = " ".join(fold_diacritics(w) for w in words[at - size : at])
+        if noun in _BODIES:
+            return " ".join(words[at - size : at])
+    return None
+
+
+_OF_NAME = re.compile(r"\b(?:của|cua)\s+(?:[^\W\d_]+\s+){0,2}?[A-ZĐ][^\W\d_]*")
+
+
+def _names_subject(question: str) -> bool:
+    """The question names whose the thing asked is: "… của Vinamilk", "… của Công ty X"."""
+    return any(
+        any(ch.isupper() for ch in match.group(0).split()[-1])
+        for match in _OF_NAME.finditer(strip_citations(question))
+    )
+
+
 def _anchors(kind: str, words: list[str], phrase_at: int, content: list[int]) -> tuple[str, ...]:
     """The verbs or roles of the question that its answer must sit next to."""
     known: list[str] = []
@@ -481,7 +785,13 @@ def _anchors(kind: str, words: list[str], phrase_at: int, content: list[int]) ->
     # "phó giám đốc" holds "giám đốc", "hy sinh" holds "sinh": keep the longest
     known = [a for a in known if not any(a != b and f" {a} " in f" {b} " for b in known)]
     if known:
+        if kind == "person":
+            known = [_with_prefix(words, a) for a in known]
         return tuple(dict.fromkeys(known))
+    if kind == "person":
+        role = _role_phrase(words, phrase_at, content)
+        if role:
+            return (role,)
     if kind == "thing":
         return _head(words, phrase_at, content)
     if kind not in _ANCHORS:
@@ -508,7 +818,9 @@ def classify(question: str) -> AnswerType:
     end = at + len(phrase.split())
     unit = _quantity_unit(words, phrase, end, flags) if kind == "quantity" else None
     anchors = _anchors(kind, words, at, content)
-    return AnswerType(kind, focus, unit, anchors)
+    entity = _entity(words, phrase, at) if kind == "thing" else None
+    other = entity is not None and _names_subject(question)
+    return AnswerType(kind, focus, unit, anchors, entity, other)
 
 
 # --------------------------------------------------------------------------- check
@@ -518,8 +830,8 @@ def _covers(kind: AnswerType, words: set[str], given: Iterable[str] = ()) -> boo
     """The evidence holds enough of the question's focus (``given`` counts as held)."""
     if not kind.focus:
         return True
-    held = words | set(given)
-    return sum(1 for w in kind.focus if w in held) / len(kind.focus) >= FOCUS_SHARE
+    got = held(kind.focus, words | set(given))
+    return len(got) / len(kind.focus) >= FOCUS_SHARE
 
 
 def _about(kind: AnswerType) -> str:
@@ -592,7 +904,7 @@ def _check_quantity(kind: AnswerType, text: str, doc: _Text) -> str | None:
         said = token.surface in spelled or (
             token.is_number and bool(figure_values(token.folded) & wanted)
         )
-        if not said:
+        if not said or token.marker:  # "1. Tài liệu …", "c)", "Điều 14" number, not count
             continue
         if kind.unit is None and i > 0 and doc.tokens[i - 1].folded in _NOT_COUNT_BEFORE:
             continue
@@ -627,19 +939,39 @@ def _check_located(
     lead: bool,
     none: str,
     unanchored: str,
+    link: str | None = None,
+    names: set[tuple[str, ...]] | None = None,
 ) -> str | None:
     """Pass when a mention occurs in the passage next to an anchor, in a sentence about the
-    focus; else the most telling reason."""
+    focus; else the most telling reason.
+
+    ``link`` ("person", "place"): the mention may also sit on the line next to the anchor's
+    (:meth:`_Text.linked`); then both lines are its evidence. ``names``: the mentions that
+    are people's names, which alone may sit further below a signature's role.
+    """
     if not mentions:
         return none
     located = anchored = False
     for run in mentions:
         for first, last in doc.find(run):
             located = True
+            evidence = {doc.tokens[first].sentence}
             if kind.anchors and not doc.anchored(first, last, kind.anchors, lead=lead):
-                continue
+                if link is None:
+                    continue
+                there = doc.linked(
+                    first,
+                    last,
+                    kind.anchors,
+                    person=link == "person",
+                    name=tuple(run) in (names or set()),
+                )
+                if there is None:
+                    continue
+                evidence.add(there)
             anchored = True
-            if _covers(kind, doc.context(doc.tokens[first].sentence)):
+            words = set().union(*(doc.context(n) for n in evidence))
+            if _covers(kind, words):
                 return None
     if not located:
         return none
@@ -648,18 +980,93 @@ def _check_located(
     return _not_about(kind)
 
 
-def _names(text: str, kind: AnswerType, *, min_words: int) -> list[list[str]]:
-    """Capitalized runs of ``text`` not all of whose words the question holds."""
+def _person_names(text: str) -> list[list[str]]:
+    """People named in ``text``: runs of two to five capitalized words after "Ông"/"Bà" or
+    opening with a family name, as tokens; in capitals ("LÊ VĂN AN") only on a line of its
+    own, where a signature block puts it (a heading in capitals is no name)."""
+    found: list[list[str]] = []
+    for line in re.split(r"\n| \| ", strip_citations(text)):
+        for run, honoured in _capital_runs(line):
+            name = [m.group(0) for m in run]
+            half = len(name) // 2
+            folded = [fold_diacritics(w.lower()) for w in name]
+            if len(name) % 2 == 0 and half >= 2 and folded[:half] == folded[half:]:
+                run, name = run[:half], name[:half]  # "LÊ VĂN AN LE VAN AN"
+            if not 2 <= len(name) <= 5:
+                continue
+            first = _surface(name[0])
+            surname = first in _SURNAMES or (
+                not has_diacritics(first) and first in _FOLDED_SURNAMES
+            )
+            before = line[: run[0].start()].split()
+            if before and _surface(before[-1]) in _PLACE_NOUNS:
+                continue  # "đường Lê Hồng Phong" is a street
+            if not (honoured or surname):
+                continue
+            if all(w.isupper() for w in name):
+                rest = line[: run[0].start()] + " " + line[run[-1].end() :]
+                known = set(folded)
+                if any(
+                    fold_diacritics(w.lower()) not in known
+                    for w in re.findall(r"[^\W\d_]{2,}", rest)
+                ):
+                    continue
+            found.append([w for w in _tokens(" ".join(name)) if w != "#"])
+    return found
+
+
+def _capital_runs(line: str) -> list[tuple[list[re.Match[str]], bool]]:
+    """Runs of capitalized words of one line (split at "Ông"/"Bà", which mark the run
+    after them, and at role words), each with whether an honorific opens it."""
+    runs: list[tuple[list[re.Match[str]], bool]] = []
+    run: list[re.Match[str]] = []
+    honoured = False
+    previous_end = 0
+    for match in re.finditer(r"[^\W\d_]+", line):
+        word = match.group(0)
+        lower = _surface(word)
+        joined = line[previous_end : match.start()].strip() in ("", ".")
+        previous_end = match.end()
+        capital = word[0].isupper()
+        if capital and lower in _HONORIFICS:
+            runs.append((run, honoured))
+            run, honoured = [], True
+            continue
+        if capital and lower not in _NOT_IN_NAMES and (joined or not run):
+            run.append(match)
+            continue
+        runs.append((run, honoured))
+        run, honoured = [], False
+        if capital and lower not in _NOT_IN_NAMES:
+            run = [match]
+    runs.append((run, honoured))
+    return [(r, h) for r, h in runs if r]
+
+
+def _names(
+    text: str, kind: AnswerType, *, min_words: int, person: bool = False
+) -> list[list[str]]:
+    """Capitalized runs of ``text`` not all of whose words the question holds; for a
+    person, a run in capitals only when it is a name ("NGƯỜI LẬP BIỂU" is a role)."""
+    people = {tuple(run) for run in _person_names(text)} if person else set()
     runs = []
     for name in proper_names(text):
         run = [w for w in _tokens(name) if w != "#"]
+        if person and name.isupper() and not any(
+            tuple(run[i : i + len(p)]) == p for p in people for i in range(len(run))
+        ):
+            continue
         if len(run) >= min_words and not all(fold_diacritics(w) in kind.focus for w in run):
             runs.append(run)
+    for run in people:
+        if list(run) not in runs and not all(fold_diacritics(w) in kind.focus for w in run):
+            runs.append(list(run))
     return runs
 
 
 def _titles(text: str, kind: AnswerType) -> list[list[str]]:
-    """Capitalized titles ("Chủ tịch nước", "Giám đốc"), which answer "ai" as a name does."""
+    """Capitalized titles ("Chủ tịch nước", "Giám đốc"), which answer "ai" as a name does;
+    not a role in capitals, which a signature block writes over the signer's name."""
     words = [m.group(0) for m in re.finditer(r"[^\W\d_]+", strip_citations(text))]
     folded = [fold_diacritics(w) for w in words]
     runs = []
@@ -668,13 +1075,17 @@ def _titles(text: str, kind: AnswerType) -> list[list[str]]:
         if all(p in kind.focus for p in parts):
             continue
         for i in range(len(words) - len(parts) + 1):
-            if folded[i : i + len(parts)] == parts and words[i][0].isupper():
-                runs.append([_surface(w) for w in words[i : i + len(parts)]])
+            here = words[i : i + len(parts)]
+            if folded[i : i + len(parts)] == parts and here[0][0].isupper():
+                if all(w.isupper() for w in here):
+                    continue
+                runs.append([_surface(w) for w in here])
     return runs
 
 
 def _check_person(kind: AnswerType, text: str, doc: _Text) -> str | None:
-    mentions = _names(text, kind, min_words=2) + _titles(text, kind)
+    people = _person_names(text)
+    mentions = _names(text, kind, min_words=2, person=True) + _titles(text, kind)
     anchor = ", ".join(kind.anchors)
     return _check_located(
         kind,
@@ -683,6 +1094,8 @@ def _check_person(kind: AnswerType, text: str, doc: _Text) -> str | None:
         lead=False,
         none="không có tên người nào (no person's name)",
         unanchored=f"không có tên nào gắn với '{anchor}' (no name next to '{anchor}')",
+        link="person",
+        names={tuple(run) for run in people},
     )
 
 
@@ -698,6 +1111,7 @@ def _check_place(kind: AnswerType, text: str, doc: _Text) -> str | None:
         lead=False,
         none="không có địa danh hay địa chỉ nào (no place or address)",
         unanchored=f"không có địa danh nào gắn với '{anchor}' (no place next to '{anchor}')",
+        link="place",
     )
 
 
@@ -713,8 +1127,74 @@ def _check_date(kind: AnswerType, text: str, doc: _Text) -> str | None:
     )
 
 
-def _check_any(kind: AnswerType, text: str, doc: _Text) -> str | None:
+_LEGAL_FORMS = frozenset(
+    "tnhh cp co phan mtv trach nhiem huu han mot thanh vien chi nhanh".split()
+)
+
+
+def _bodies(text: str, entity: str) -> list[tuple[list[str], bool]]:
+    """Names of the body asked ("Công ty TNHH Kiểm toán An Phú" for "công ty"), as tokens,
+    each with whether it heads its line: a letterhead or a signature ("Chi nhánh Công ty
+    TNHH KPMG Tầng 10, …"), not a clause about it ("Công ty TNHH ABC là công ty con")."""
+    parts = fold_diacritics(entity.lower()).split()
+    found: list[tuple[list[str], bool]] = []
+    for line in re.split(r"\n| \| ", strip_citations(text)):
+        words = list(re.finditer(r"[^\W\d_]+|\d+|[^\w\s]", line))
+        folded = [fold_diacritics(m.group(0).lower()) for m in words]
+        for i in range(len(words) - len(parts) + 1):
+            if folded[i : i + len(parts)] != parts:
+                continue
+            end = i + len(parts)
+            named = False
+            while end < len(words):
+                word = words[end].group(0)
+                if not word[0].isalpha() or not (word[0].isupper() or folded[end] in _LEGAL_FORMS):
+                    break
+                named = named or (word[0].isupper() and folded[end] not in _LEGAL_FORMS)
+                end += 1
+            if not named:
+                continue
+            lead = [f for f in folded[:i] if f[0].isalnum()]
+            after = words[end].group(0) if end < len(words) else ""
+            heads = len(lead) <= 2 and not (after[:1].isalpha() and after[:1].islower())
+            run = line[words[i].start() : words[end - 1].end()]
+            found.append(([w for w in _tokens(run) if w != "#"], heads))
+    return found
+
+
+def _check_entity(kind: AnswerType, text: str, doc: _Text, subject: str) -> str | None:
+    """A "công ty nào" answer names a body the question does not (nor, when the question
+    names its own subject, the report's own, from its title), in or next to a sentence
+    about the focus."""
+    own = {fold_diacritics(w) for w in _tokens(subject)} if kind.other_than_subject else set()
+    entity = kind.entity or ""
+    named = []
+    for run, heads in _bodies(text, entity):
+        distinct = [fold_diacritics(w) for w in run[len(entity.split()) :]]
+        distinct = [w for w in distinct if w not in _LEGAL_FORMS]
+        if distinct and not all(w in kind.focus or w in own for w in distinct):
+            named.append((run, heads))
+    if not named:
+        return f"không có tên {entity} nào (no {fold_diacritics(entity)} named)"
+    for run, heads in named:
+        for first, _ in doc.find(run):
+            here = doc.tokens[first].sentence
+            if _covers(kind, doc.context(here)):
+                return None
+            if not heads:
+                continue
+            for there in (here - 1, here + 1):  # what the letterhead's report or signature is
+                if there in doc.sentence_words and _covers(
+                    kind, doc.context(here) | doc.context(there)
+                ):
+                    return None
+    return _not_about(kind)
+
+
+def _check_any(kind: AnswerType, text: str, doc: _Text, subject: str = "") -> str | None:
     """Something beyond the question's own words, from a passage sentence about the focus."""
+    if kind.entity:
+        return _check_entity(kind, text, doc, subject)
     words = _tokens(text)
     flags = _question_words(words)
     new = {
@@ -738,7 +1218,18 @@ def _check_any(kind: AnswerType, text: str, doc: _Text) -> str | None:
     return _not_about(kind)
 
 
-def check(kind: AnswerType, answer: str, passage: str) -> str | None:
+def _expand_sign_for(text: str) -> str:
+    """"KT. BỘ TRƯỞNG" says "ký thay Bộ trưởng": the abbreviations written out, as words."""
+    return re.sub(
+        r"\b(KT|TM|TL|TUQ)\.",
+        lambda m: m.group(0) + " " + _SIGN_FOR_WORDS[m.group(1).lower()],
+        text,
+    )
+
+
+def check(
+    kind: AnswerType, answer: str, passage: str, *, context: str = "", subject: str = ""
+) -> str | None:
     """Whether ``answer`` holds an answer of ``kind`` whose evidence is in ``passage``.
 
     Args:
@@ -747,13 +1238,18 @@ def check(kind: AnswerType, answer: str, passage: str) -> str | None:
         passage: where the evidence must be: the quoted sentence itself, or the passages a
             model answer cites. The model's own wording proves nothing: a figure must count
             the unit asked for *in the passage*, a year must sit next to the asked verb there.
+        context: what surrounds the passage (the list headings above it, the report's
+            title): its words count toward the question's subject, no answer is taken
+            from it.
+        subject: the report's title, whose own company does not answer "công ty nào …
+            của Vinamilk?".
 
     Returns:
         ``None`` when it does; else a short reason, Vietnamese first with English in
         parentheses, for ``Answer.note``.
     """
     text = strip_citations(answer)
-    doc = _Text(passage)
+    doc = _Text(passage, _expand_sign_for(context))
     if kind.kind == "quantity":
         return _check_quantity(kind, text, doc)
     if kind.kind == "date":
@@ -762,4 +1258,4 @@ def check(kind: AnswerType, answer: str, passage: str) -> str | None:
         return _check_person(kind, text, doc)
     if kind.kind == "place":
         return _check_place(kind, text, doc)
-    return _check_any(kind, text, doc)
+    return _check_any(kind, text, doc, subject)

@@ -1,14 +1,30 @@
-"""The Python entry points: ``answer()`` and ``stream()``."""
+"""The Python entry points: ``answer()`` and ``stream()``, and getting ready to answer.
+
+A long-running caller (the page) opens the index once before its first question
+(:func:`open_index`), may load the encoder ahead of it (:func:`warm_up`) and start the local
+model (:func:`prepare_answerer`), so nobody waits for them.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 
 from hoidap.settings import Settings, get_settings
-from qa.chain import build_chain, cut_note, make_answerer, prepare_question, with_note
+from qa.chain import (
+    build_chain,
+    cut_note,
+    make_answerer,
+    prepare_question,
+    resolve_answerer,
+    with_note,
+)
 from qa.retriever import HybridRetriever
 from qa.types import Answer, Source
-from store.index import get_index
+from store.index import Index, get_index
+
+_OPEN_LOCK = threading.Lock()
+_opened: set[Index] = set()  # by the stored index, not by the settings naming it
 
 
 def answer(
@@ -46,3 +62,38 @@ def stream(
     note = cut_note(question)
     for item in respond.stream(found):
         yield with_note(item, note) if isinstance(item, Answer) else item
+
+
+def open_index(settings: Settings | None = None) -> None:
+    """Open the index of ``settings`` (Chroma and BM25; the model loads on first use) once,
+    one thread at a time; cheap after the first call.
+
+    A process with several threads that may all be first (the page: warm-up, examples,
+    questions, uploads) calls this before using the index: chromadb's client registry is
+    left broken for the life of the process when two threads create a client at once.
+    """
+    index = get_index(settings or get_settings())
+    if index in _opened:
+        return
+    with _OPEN_LOCK:
+        if index in _opened:
+            return
+        _ = index.vectors
+        _ = index.lexical
+        _opened.add(index)
+
+
+def warm_up(settings: Settings | None = None) -> None:
+    """Open the index and load the encoder with a first (extractive) question."""
+    settings = settings or get_settings()
+    open_index(settings)
+    answer("khởi động", settings=settings, answerer="extractive")
+
+
+def prepare_answerer(settings: Settings | None = None, answerer: str | None = None) -> None:
+    """Start the local model when it is the one answering: loading it takes a minute or more."""
+    settings = settings or get_settings()
+    if resolve_answerer(settings, answerer) == "local":
+        from qa.llm_answer import local_endpoint
+
+        local_endpoint(settings)

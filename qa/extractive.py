@@ -8,25 +8,94 @@ Sharing words is not answering, though: "Công an Cần Thơ có bao nhiêu xe c
 "Công an Cần Thơ" with a sentence about medals. So a sentence is quoted only when it also
 holds an answer of the kind asked for (:mod:`qa.answer_types`): a figure counting ambulances,
 a year next to "thành lập", a place next to "quê". When none does, it abstains and says why.
+
+Reports are not all prose. A list item says its value and leaves its subject to the line
+that introduces it ("4. Tài liệu âm thanh" / "b) Bit rate tối thiểu: 128 kbps"); a signature
+block or a management list puts a name on the line next to its role ("KT. BỘ TRƯỞNG" /
+"THỨ TRƯỞNG" / "Lê Văn Cường"); an address sits after its label. So a sentence is scored and
+checked with the list headings above it (and the report's title) as its subject, and a role
+or label line that holds no answer itself may be quoted with the line next to it that does.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 
 from ingest.chunking import split_sentences
-from qa.answer_types import AnswerType, check, classify
+from ingest.document import CELL_SEPARATOR
+from qa.answer_types import (
+    SIGNATURE_GAP,
+    AnswerType,
+    check,
+    classify,
+    compounds,
+    held,
+    list_level,
+)
 from qa.types import ABSTAIN_MESSAGE, Answer, Source
 from store.lexical import QUESTION_WORDS, fold_diacritics, syllables
+
+# Where a sentence holds a second list item: "a) Định dạng: MP3; b) Bit rate tối thiểu: …".
+_INLINE_ITEM = re.compile(r"[;:]\s*(?:[;:]\s*)?(?=[a-zđ] ?\)\s*\S)")
+_PLAIN = 99  # the level of a sentence that opens with no list marker
 
 
 @dataclass(frozen=True)
 class ScoredSentence:
+    """A candidate answer: a passage sentence (or list item), its source's number and how
+    much of the question it covers with its context; ``index`` is its position among
+    its passage's units (:func:`passage_units`)."""
+
     text: str
     source_number: int
     score: float
+    index: int = -1
+
+
+def passage_units(text: str) -> list[str]:
+    """A passage's sentences, with a sentence holding several list items cut before each:
+    every unit is a verbatim piece of ``text``."""
+    units: list[str] = []
+    for sentence in split_sentences(text):
+        start = 0
+        for match in _INLINE_ITEM.finditer(sentence):
+            piece = sentence[start : match.end()].strip()
+            if piece:
+                units.append(piece)
+            start = match.end()
+        piece = sentence[start:].strip()
+        if piece:
+            units.append(piece)
+    return units
+
+
+class _Passage:
+    """One retrieved passage as units, each with the list headings it sits under."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.units = passage_units(source.text)
+        levels = [list_level(u) for u in self.units]
+        self.parents: list[list[int]] = []
+        for i, level in enumerate(levels):
+            chain: list[int] = []
+            current = _PLAIN if level is None else level
+            for j in range(i - 1, -1, -1):
+                above = levels[j]
+                if above is not None and above < current:
+                    chain.append(j)
+                    current = above
+            self.parents.append(chain)  # nearest first
+        self.around = " \n".join(t for t in (source.heading or "", source.title or "") if t)
+
+    def context(self, i: int) -> str:
+        """What unit ``i`` is about beyond its own words: its headings, the passage's
+        heading and the report's title."""
+        lines = [self.units[j] for j in reversed(self.parents[i])]
+        return " \n".join([*lines, self.around]) if self.around else " \n".join(lines)
 
 
 class SentencePicker:
@@ -49,11 +118,12 @@ class SentencePicker:
         return [w for w in dict.fromkeys(words) if w not in QUESTION_WORDS]
 
     def score(self, question_words: list[str], sentence: str) -> float:
-        """Share of the question's weight found in the sentence (0..1), bigrams counting extra."""
+        """Share of the question's weight found in the sentence (0..1), bigrams counting extra;
+        a word written split or joined ("Bit rate", "bitrate") counts as the same."""
         if not question_words:
             return 0.0
         words = [fold_diacritics(w) for w in syllables(sentence)]
-        present = set(words)
+        present = held(question_words, set(words) | compounds(words))
         pairs = set(pairwise(words))
         total = sum(self.weight(w) for w in question_words)
         hit = sum(self.weight(w) for w in question_words if w in present)
@@ -62,13 +132,76 @@ class SentencePicker:
         return (hit / total) * 0.85 + pair_bonus * 0.15
 
     def rank(self, question: str, sources: list[Source]) -> list[ScoredSentence]:
+        """Every unit of every passage, best first, scored with its context (:class:`_Passage`)."""
         words = self.content_words(question)
-        scored = [
-            ScoredSentence(sentence, number, self.score(words, sentence) - 0.02 * (number - 1))
-            for number, source in enumerate(sources, start=1)
-            for sentence in split_sentences(source.text)
-        ]
+        scored = []
+        for number, source in enumerate(sources, start=1):
+            passage = _Passage(source)
+            for i, unit in enumerate(passage.units):
+                context = passage.context(i)
+                text = f"{unit} \n{context}" if context else unit
+                score = self.score(words, text) - 0.02 * (number - 1)
+                scored.append(ScoredSentence(unit, number, score, i))
         return sorted(scored, key=lambda s: -s.score)
+
+
+def _neighbours(kind: AnswerType, i: int, size: int) -> list[int]:
+    """The units a label or role line may be answered by, nearest first."""
+    if kind.kind == "person":
+        order = [i + 1, i - 1, *range(i + 2, i + SIGNATURE_GAP + 1)]
+    elif kind.kind == "place":
+        order = [i + 1]
+    elif kind.entity:
+        order = [i - 1, i + 1]
+    else:
+        order = []
+    return [j for j in order if 0 <= j < size]
+
+
+def _quotes(kind: AnswerType, passage: _Passage, indexes: list[int], words: list[str]) -> list[str]:
+    """The verbatim pieces to quote for units ``indexes``: with the nearest heading above
+    the first when it holds words of the question the units lack, and a table line's
+    cells one by one when the answer is not a figure (a row's figures are
+    :mod:`qa.table_answer`'s; its name or address cell is quoted here)."""
+    units = [passage.units[i] for i in indexes]
+    parents = passage.parents[indexes[0]]
+    if parents:
+        own = {fold_diacritics(w) for u in units for w in syllables(u)}
+        heading = passage.units[parents[0]]
+        lacking = {w for w in words if w not in own}
+        if lacking & {fold_diacritics(w) for w in syllables(heading)}:
+            units.insert(0, heading)
+    quotes: list[str] = []
+    for unit in units:
+        if kind.kind != "quantity" and CELL_SEPARATOR in unit:
+            quotes.extend(c.strip() for c in unit.split(CELL_SEPARATOR.strip()) if c.strip())
+        else:
+            quotes.append(unit)
+    return list(dict.fromkeys(quotes))
+
+
+def _answering(
+    kind: AnswerType, candidate: ScoredSentence, passage: _Passage, words: list[str]
+) -> tuple[list[int] | None, str | None]:
+    """The units that answer, starting from ``candidate`` (itself, or it and the line next
+    to it), or ``None`` and why not."""
+    i = candidate.index
+    units = passage.units
+    subject = passage.source.title or ""
+    context = passage.context(i)
+    reason = check(kind, units[i], units[i], context=context, subject=subject)
+    if reason is None:
+        return [i], None
+    if not kind.anchors and not kind.entity:
+        return None, reason
+    for j in _neighbours(kind, i, len(units)):
+        low, high = min(i, j), max(i, j)
+        answer = f"{units[low]}\n{units[high]}"
+        span = "\n".join(units[low : high + 1])
+        around = f"{context} \n{passage.context(j)}"
+        if check(kind, answer, span, context=around, subject=subject) is None:
+            return [low, high], None
+    return None, reason
 
 
 def extractive_answer(
@@ -84,8 +217,10 @@ def extractive_answer(
 
     Candidates are the sentences scoring at least ``threshold``, best first; the first one
     that :func:`qa.answer_types.check` accepts for the question's type is quoted, with up to
-    ``max_sentences - 1`` more accepted ones scoring nearly as well. None accepted: abstain,
-    with the reason the best candidate failed in ``Answer.note``.
+    ``max_sentences - 1`` more accepted ones scoring nearly as well. A candidate may bring
+    the heading it sits under, or the line next to it that holds the name or address its
+    role or label asks for. None accepted: abstain, with the reason the best candidate
+    failed in ``Answer.note``.
 
     Args:
         kind: the question's type, when the caller has it already (else classified here).
@@ -94,26 +229,42 @@ def extractive_answer(
     if not ranked:
         return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive")
     kind = kind or classify(question)
-    chosen: list[ScoredSentence] = []
+    words = picker.content_words(question)
+    passages: dict[int, _Passage] = {}
+    chosen: list[tuple[ScoredSentence, list[str]]] = []
+    used: set[tuple[int, int]] = set()
     first_reason: str | None = None
     for candidate in ranked:
         if chosen and (
             len(chosen) >= max_sentences
-            or candidate.score < 0.8 * chosen[0].score
+            or candidate.score < 0.8 * chosen[0][0].score
         ):
             break
-        if any(candidate.text == c.text for c in chosen):
+        number = candidate.source_number
+        if (number, candidate.index) in used:
             continue
-        reason = check(kind, candidate.text, candidate.text)
-        if reason is None:
-            chosen.append(candidate)
-        elif first_reason is None:
-            first_reason = reason
+        if number not in passages:
+            passages[number] = _Passage(sources[number - 1])
+        passage = passages[number]
+        indexes, reason = _answering(kind, candidate, passage, words)
+        if indexes is None:
+            first_reason = first_reason or reason
+            continue
+        if any((number, i) in used for i in indexes):
+            continue
+        used |= {(number, i) for i in indexes}
+        chosen.append((candidate, _quotes(kind, passage, indexes, words)))
     if not chosen:
         note = (
             "Không câu nào trong tài liệu trả lời đúng điều được hỏi: "
             f"{first_reason}."
         )
         return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive", note=note)
-    text = " ".join(f"{s.text} [{s.source_number}]" for s in chosen)
-    return Answer(text, False, sources, question, "extractive", quotes=[s.text for s in chosen])
+    quotes: list[str] = []
+    cited: list[str] = []
+    for candidate, pieces in chosen:
+        for piece in pieces:
+            if piece not in quotes:
+                quotes.append(piece)
+                cited.append(f"{piece} [{candidate.source_number}]")
+    return Answer(" ".join(cited), False, sources, question, "extractive", quotes=quotes)

@@ -273,9 +273,14 @@ class LLMAnswerer:
     def finish(self, raw: str, found: Retrieval, prompt: Prompt | None = None) -> Answer:
         """Check the model's full text and decide what the user gets.
 
-        A kept answer always ends up citing: the model's own [n] when what it read of
-        passage n holds the answer's figures and names, else the one passage it read that
-        holds them all (and holds an answer of the kind asked), else nothing is kept.
+        A kept answer always cites, and what the model read of the passages it cites holds
+        every figure and name it states (names may also come from the question): the
+        model's own [n] when so; else (no citation, a wrong one, one of a passage it did not
+        read) the passage it read that holds its figures, chosen by :meth:`_cite`; else the
+        answer is not kept.
+
+        Args:
+            prompt: what the model read (built again from ``found`` when not given).
         """
         prompt = prompt or self.build(found)
         text = drop_repeated_unit(drop_echoed_question(raw.strip()))
@@ -304,13 +309,20 @@ class LLMAnswerer:
                 f"({grounding.describe()}); không dùng.",
             )
         kind = classify(found.question)
-        if grounding.cited:
-            # the type check reads whole passages: the context of a figure (a list's heading)
-            # may sit in a sentence the model was not shown
-            cited = "\n\n".join(found.sources[n - 1].text for n in grounding.cited)
-            wrong = check(kind, text, cited)
-        else:
-            text, wrong = self._cite(text, found, prompt, kind)
+        if not grounding.cited:
+            cited_text = self._cite(text, found, prompt)
+            if cited_text is None:
+                log.info("no passage the model read holds the answer's figures")
+                return self._fallback(
+                    found,
+                    "Không đoạn trích nào mô hình đã đọc chứa mọi số liệu của câu trả lời "
+                    "(no passage the model read holds all of its figures); không dùng.",
+                )
+            text = cited_text
+        # the type check reads whole passages: the context of a figure (a list's heading)
+        # may sit in a sentence the model was not shown
+        numbers = citations(text)
+        wrong = check(kind, text, "\n\n".join(found.sources[n - 1].text for n in numbers))
         if wrong:
             log.info("model answer is not what was asked: %s", wrong)
             return self._fallback(
@@ -320,32 +332,44 @@ class LLMAnswerer:
             )
         return Answer(text, False, found.sources, found.question, self.name)
 
-    def _cite(
-        self, text: str, found: Retrieval, prompt: Prompt, kind: AnswerType
-    ) -> tuple[str, str | None]:
-        """``text`` with the [n] of the passage it comes from, or why no passage will do.
+    def _cite(self, text: str, found: Retrieval, prompt: Prompt) -> str | None:
+        """``text`` with the [n] of the passage it comes from, or ``None`` when none will do.
 
-        The passage must be one the model read, hold all of the answer's figures and names
-        in what the model read of it, and hold an answer of the kind asked; among those, the
-        one :func:`qa.grounding.best_passage` prefers.
+        The passage must be one the model read and hold every figure of the answer in what
+        the model read of it; among those, the one holding an answer of the kind asked, then
+        the one :func:`qa.grounding.best_passage` prefers. A name the answer took from
+        another passage it read ("Công an TP Cần Thơ" said once in the report) adds that
+        passage's number too ("[1, 3]"), so the cited passages hold all it says.
         """
-        numbers = [
+        kind = classify(found.question)
+        question = found.question
+        figures_only = [
             n
             for n in prompt.numbers
-            if check_grounding(f"{text} [{n}]", prompt.shown, found.question).ok
+            if not check_grounding(f"{text} [{n}]", prompt.shown, question).unsupported_figures
         ]
-        holding = [n for n in numbers if check(kind, text, found.sources[n - 1].text) is None]
-        if not holding:
-            if numbers:
-                joined = "\n\n".join(found.sources[n - 1].text for n in numbers)
-                return text, check(kind, text, joined) or "không đoạn nào chứa đủ câu trả lời"
-            return text, (
-                "không một đoạn trích nào chứa mọi số liệu và tên của câu trả lời "
-                "(no single passage holds all of its figures and names)"
+        if not figures_only:
+            return None
+        typed = [n for n in figures_only if check(kind, text, found.sources[n - 1].text) is None]
+        pool = typed or figures_only
+        among = [prompt.shown[n - 1] for n in pool]
+        cited = [pool[(best_passage(text, among, question) or 1) - 1]]
+        shown = prompt.shown
+
+        def unheld(numbers: list[int]) -> list[str]:
+            return check_grounding(f"{text} {_mark(numbers)}", shown, question).unsupported_names
+
+        for name in unheld(cited):
+            if name not in unheld(cited):
+                continue  # the passage added for an earlier name holds this one too
+            holder = next(
+                (n for n in prompt.numbers if n not in cited and name not in unheld([n])), None
             )
-        among = [prompt.shown[n - 1] for n in holding]
-        number = holding[(best_passage(text, among, found.question) or 1) - 1]
-        return f"{text} [{number}]", None
+            if holder is None:
+                return None
+            cited.append(holder)
+        marked = f"{text} {_mark(cited)}"
+        return marked if check_grounding(marked, shown, question).ok else None
 
     def _fallback(self, found: Retrieval, why: str, kind: AnswerType | None = None) -> Answer:
         """The extractive answer, unless its quote is not of the type asked for either.
@@ -375,3 +399,7 @@ class LLMAnswerer:
         )
         extra = f" {answer.note}" if answer.abstained and answer.note else ""
         return replace(answer, note=f"{why}{extra} {what}")
+
+
+def _mark(numbers: list[int]) -> str:
+    return "[" + ", ".join(str(n) for n in sorted(numbers)) + "]"

@@ -351,7 +351,7 @@ def table_answer(
         )
         return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive", note=note)
     text = f"{label} — {column}: {found.value} [{row.source_number}]"
-    note = None
+    note: str | None = None
     tied = [i for i in found.also if i < len(row.cells) and is_figure(row.cells[i])]
     if tied:
         text += " (" + "; ".join(f"{_column_name(row, i)}: {row.cells[i]}" for i in tied) + ")"

@@ -11,7 +11,7 @@ import logging
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from langchain_core.embeddings import Embeddings
 
@@ -28,7 +28,26 @@ log = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()
 BACKENDS = ("torch", "onnx", "onnx-int8")  # see store/onnx_encoder.py and bench/encoder.py
-_LOADED: dict[tuple[str, str, str], Embedder] = {}
+
+
+class EmbedderKey(NamedTuple):
+    """What makes an embedder: the model, where it is converted and cached, how it runs."""
+
+    model: str
+    cache: str
+    backend: str
+
+
+def embedder_key(settings: Settings) -> EmbedderKey:
+    """The model identity in ``settings``; settings that differ elsewhere share the model."""
+    return EmbedderKey(
+        settings.embedding_model,
+        str(settings.model_cache.resolve()),
+        settings.embedding_backend,
+    )
+
+
+_LOADED: dict[EmbedderKey, Embedder] = {}
 
 
 class Embedder(Embeddings):
@@ -118,8 +137,8 @@ class Embedder(Embeddings):
 
 
 def get_embedder(settings: Settings) -> Embedder:
-    """The process-wide embedder for these settings (the model loads on first use)."""
-    key = (settings.embedding_model, str(settings.model_cache), settings.embedding_backend)
+    """The process-wide embedder of this model (:func:`embedder_key`); it loads on first use."""
+    key = embedder_key(settings)
     with _LOCK:
         if key not in _LOADED:
             _LOADED[key] = Embedder(

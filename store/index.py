@@ -2,7 +2,9 @@
 
 Ingest writes through :meth:`Index.write_chunks` / :meth:`Index.forget_document`, and
 questions read through :meth:`Index.dense_search` / :meth:`Index.lexical_search`; one
-instance per settings lives for the whole process so the model and BM25 load once.
+instance per stored index (:func:`index_key`: data folder, Chroma store and collection,
+embedding model, BM25 weights) lives for the whole process, so the model, the Chroma client,
+BM25 and the write lock exist once however many ``Settings`` name that index.
 
 What a question may see is the lexical index's current snapshot: it is rebuilt at the end
 of an ingest from the chunks the manifest owns, so chunks an ingest is still writing, and
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from hoidap.settings import Settings
 from store.lexical import STATE_FILE, TOKENIZER_VERSION, LexicalIndex, LexicalSnapshot
 from store.manifest import DocumentRecord, Manifest
-from store.vectors import DenseHit, VectorStore, release_client
+from store.vectors import DenseHit, VectorStore, release_client, store_identity
 
 if TYPE_CHECKING:
     from store.embedder import Embedder
@@ -60,13 +62,24 @@ def search_text(text: str, metadata: dict[str, Any]) -> str:
 
 
 class Index:
-    """Chroma + lexical index + manifest for one data directory."""
+    """Chroma + lexical index + manifest for one data directory.
 
-    def __init__(self, settings: Settings) -> None:
+    The parts open on first use from ``settings``; a caller that has them already passes
+    them in (an embedder shared with a benchmark, a store opened on a given client).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        vectors: VectorStore | None = None,
+        lexical: LexicalIndex | None = None,
+    ) -> None:
         self.settings = settings
-        self._embedder: Embedder | None = None
-        self._vectors: VectorStore | None = None
-        self._lexical: LexicalIndex | None = None
+        self._embedder = embedder
+        self._vectors = vectors
+        self._lexical = lexical
         self.write_lock = threading.RLock()
         self._open_lock = threading.Lock()
         self._reloads_seen = 0
@@ -270,13 +283,39 @@ class Index:
         return {cid: (text, meta) for cid, text, meta in zip(got_ids, texts, metas, strict=True)}
 
 
-_INDEXES: dict[Settings, Index] = {}
+@dataclass(frozen=True)
+class IndexKey:
+    """What an :class:`Index` stands for: everything that decides what it reads and writes."""
+
+    data_dir: str  # the manifest, the lexical index, the consistency mark
+    store: tuple[str, str]  # Chroma server URL or folder, and the collection
+    model: tuple[str, str]  # the embedding model and its backend
+    bm25: tuple[float, float]  # k1 and b: the lexical index's weights
+
+
+def index_key(settings: Settings) -> IndexKey:
+    """The stored index ``settings`` name; ``settings.replace(k=10)`` names the same one."""
+    return IndexKey(
+        data_dir=str(settings.data_dir.resolve()),
+        store=store_identity(settings),
+        model=(settings.embedding_model, settings.embedding_backend),
+        bm25=(settings.bm25_k1, settings.bm25_b),
+    )
+
+
+_INDEXES: dict[IndexKey, Index] = {}
 _LOCK = threading.Lock()
 
 
 def get_index(settings: Settings) -> Index:
-    """The process-wide :class:`Index` for these settings."""
+    """The process-wide :class:`Index` of the stored index ``settings`` name (:func:`index_key`).
+
+    Its own ``settings`` are those of the first caller; what differs between callers of the
+    same index (``k``, fusion weights, the answerer, chunk sizes) is read from the caller's.
+    """
+    key = index_key(settings)
     with _LOCK:
-        if settings not in _INDEXES:
-            _INDEXES[settings] = Index(settings)
-        return _INDEXES[settings]
+        index = _INDEXES.get(key)
+        if index is None:
+            index = _INDEXES[key] = Index(settings)
+        return index

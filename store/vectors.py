@@ -16,6 +16,7 @@ is read-only is opened from a temporary copy, so an existing index still answers
 from __future__ import annotations
 
 import atexit
+import errno
 import logging
 import os
 import shutil
@@ -45,6 +46,9 @@ _WRITE_FAILURES = (
     "unable to open database file",
     "disk i/o error",
 )
+# the errnos that mean the same, for SQLite's errors and ours alike (ingest.pipeline uses it):
+# disk full, quota, read-only file system, and a data folder the process may not write
+WRITE_ERRNOS = (errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES, errno.EPERM)
 
 
 class StoreError(UserError):
@@ -82,9 +86,7 @@ def write_failure_message(where: Path | str, reason: str = "") -> str:
 
 def is_write_failure(exc: BaseException) -> bool:
     """True for an error that means the disk is full or the data directory is read-only."""
-    import errno
-
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT):
+    if isinstance(exc, OSError) and exc.errno in WRITE_ERRNOS:
         return True
     text = str(exc).lower()
     return any(marker in text for marker in _WRITE_FAILURES)
@@ -117,17 +119,39 @@ def _batched(items: Sequence[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
+def store_identity(settings: Settings) -> tuple[str, str]:
+    """Which collection ``settings`` name: the server URL or the embedded store's folder, and
+    the collection. Settings that differ elsewhere (``k``, the answerer) name the same one."""
+    where = settings.chroma_url or str(settings.chroma_dir.resolve())
+    return where, settings.collection
+
+
+def _chromadb_version() -> str:
+    try:
+        import chromadb
+
+        return str(chromadb.__version__)
+    except Exception:  # pragma: no cover - only for a log line
+        return "?"
+
+
 def _set_timeout(client: Any, seconds: float) -> None:
     """Give the client's HTTP session a timeout: chromadb's own waits forever on a hung server.
 
-    chromadb exposes no option for it, so the session is reached through private attributes;
-    if a chromadb release moves them, questions still work, only without the timeout.
+    chromadb exposes no option for it, so the session is reached through private attributes
+    (``client._server._session``, checked by tests/store/test_private_apis.py); if a chromadb
+    release moves them, questions still work, only without the timeout, and a warning says so.
     """
     import httpx
 
     session = getattr(getattr(client, "_server", None), "_session", None)
     if not isinstance(session, httpx.Client):
-        log.warning("cannot set a timeout on this chromadb client; a hung server may block")
+        log.warning(
+            "chromadb %s: no client._server._session to set a %.0f s timeout on; "
+            "a hung Chroma server may block questions",
+            _chromadb_version(),
+            seconds,
+        )
         return
     session.timeout = httpx.Timeout(seconds, connect=min(seconds, 5.0))
 
@@ -161,9 +185,10 @@ _SNAPSHOT_LOCK = threading.Lock()
 def _read_only_snapshot(path: Path) -> Path:
     """A private, writable copy of a read-only store folder (embedded Chroma cannot open a
     folder it cannot write, not even to read); removed when the process exits."""
+    key = path.resolve()  # one copy per folder, however the settings spell its path
     with _SNAPSHOT_LOCK:
-        if path in _SNAPSHOTS:
-            return _SNAPSHOTS[path]
+        if key in _SNAPSHOTS:
+            return _SNAPSHOTS[key]
         copy = Path(tempfile.mkdtemp(prefix="hoidap-chroma-readonly-"))
         try:
             shutil.copytree(path, copy, dirs_exist_ok=True)
@@ -171,13 +196,33 @@ def _read_only_snapshot(path: Path) -> Path:
             shutil.rmtree(copy, ignore_errors=True)
             raise StoreWriteError(write_failure_message(path, str(exc))) from exc
         atexit.register(shutil.rmtree, copy, True)
-        _SNAPSHOTS[path] = copy
+        _SNAPSHOTS[key] = copy
         log.warning(
             "the index folder %s is read-only: answering from a copy in %s; ingest will fail",
             path,
             copy,
         )
         return copy
+
+
+def _system_registry() -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """chromadb's private cache of systems (and their reference counts) by store identifier:
+    ``SharedSystemClient._identifier_to_system`` / ``_identifier_to_refcount``, checked by
+    tests/store/test_private_apis.py. None, with a warning, when a release renamed them."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+    except ImportError:
+        SharedSystemClient = None  # noqa: N806
+    systems = getattr(SharedSystemClient, "_identifier_to_system", None)
+    refcounts = getattr(SharedSystemClient, "_identifier_to_refcount", None)
+    if not isinstance(systems, dict) or not isinstance(refcounts, dict):
+        log.warning(
+            "chromadb %s: no SharedSystemClient._identifier_to_system to reset; a store that "
+            "failed to open, or another process's writes, are seen only after a restart",
+            _chromadb_version(),
+        )
+        return None
+    return systems, refcounts
 
 
 def _forget_system(path: Path) -> None:
@@ -188,13 +233,12 @@ def _forget_system(path: Path) -> None:
     store's vector index is loaded once per system, so seeing another process's writes
     takes a new one. The old system is not stopped: questions may still be using it.
     """
-    try:
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        SharedSystemClient._identifier_to_system.pop(str(path), None)
-        SharedSystemClient._identifier_to_refcount.pop(str(path), None)
-    except Exception:  # a chromadb without this registry has nothing to forget
-        log.debug("cannot reset chromadb's client registry", exc_info=True)
+    registry = _system_registry()
+    if registry is None:
+        return
+    systems, refcounts = registry
+    systems.pop(str(path), None)
+    refcounts.pop(str(path), None)
 
 
 def open_client(settings: Settings) -> tuple[Any, bool]:
@@ -248,17 +292,32 @@ class VectorStore:
     """
 
     def __init__(
-        self, settings: Settings, model_name: str, dimension: Callable[[], int]
+        self,
+        settings: Settings,
+        model_name: str,
+        dimension: Callable[[], int],
+        *,
+        client: Any | None = None,
     ) -> None:
         """Open the collection; ``dimension`` is only called (loading the model) to create it.
 
         Re-ingest of unchanged files and prune must not pay for loading the model.
+
+        Args:
+            settings: where the store is (``chroma_url`` or ``chroma_dir``), the collection.
+            model_name: the embedding model the collection must have been made with.
+            dimension: the model's vector size, asked only when the collection is created.
+            client: a Chroma client to use instead of opening one from ``settings`` (as
+                langchain-chroma takes one); it is reopened from ``settings`` after a failure.
         """
         self.settings = settings
         self.model_name = model_name
         self._stale = False
         self._after_write_failure = False
-        self.client, self.read_only = open_client(settings)
+        if client is not None:
+            self.client, self.read_only = client, False
+        else:
+            self.client, self.read_only = open_client(settings)
         with self._guard():
             try:
                 self.collection = self.client.get_collection(settings.collection)

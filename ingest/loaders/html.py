@@ -203,7 +203,7 @@ def load_html(data: bytes, path: Path, options: LoadOptions) -> LoadedDocument:
         title = " ".join(h1.get_text().split()) if h1 else ""
 
     roots: list[Any] = []
-    main = soup.find("main") or soup.find(attrs={"role": "main"})
+    main = soup.find("main") or soup.find(lambda tag: tag.get("role") == "main")
     if main is not None:
         roots = [main]
     else:

@@ -296,3 +296,73 @@ def _title(metadata_title: str, blocks: list[Block], path: Path) -> str:
     first_page = [b for b in blocks if b.page == 1 and b.table is None]
     first_line = first_page[0].text.split("\n")[0].strip() if first_page else ""
     return first_line if 0 < len(first_line) < MAX_TITLE else path.stem
+
+
+@dataclass(frozen=True)
+class PageWords:
+    """A page's words as hoidap read them (text layer, or OCR for a scan), in points."""
+
+    width: float
+    height: float
+    words: list[Word]
+    recognized: bool  # the words came from OCR
+
+
+def page_words(path: Path, page: int, options: LoadOptions) -> PageWords:
+    """The words of one page with their boxes, for showing a cited passage on the page.
+
+    A scanned page's words come from the OCR cache the ingest filled (recognized again,
+    and cached, only when the cache lacks them); other pages' from the text layer.
+    """
+    data = path.read_bytes()
+    pdf = _open(data, path.name)
+    try:
+        if not 1 <= page <= len(pdf):
+            raise LoaderError(f"Không có trang {page} (no page {page}): {path.name}")
+        handle = pdf[page - 1]
+        try:
+            width, height = handle.get_size()
+            text = _text_layer(handle)
+            if not needs_ocr(text) or options.ocr == "off":
+                return PageWords(width, height, text.words, False)
+            from ingest.ocr import get_engine
+
+            engine = get_engine(options.ocr)
+            sha = options.sha256 or hashlib.sha256(data).hexdigest()
+            cache = _OcrCache(options.cache_dir, sha, ocr_recipe(options, engine.recipe))
+            words = cache.get(page)
+            if words is None:
+                words = _recognize(handle, engine, options)
+                cache.put(page, words)
+            return PageWords(width, height, words, True)
+        finally:
+            handle.close()
+    finally:
+        pdf.close()
+
+
+def render_page(path: Path, page: int, dpi: int = 110) -> Any:
+    """One page as a PIL image, for the page that shows a citation on its page."""
+    pdf = _open(path.read_bytes(), path.name)
+    try:
+        if not 1 <= page <= len(pdf):
+            raise LoaderError(f"Không có trang {page} (no page {page}): {path.name}")
+        handle = pdf[page - 1]
+        try:
+            bitmap = handle.render(scale=dpi / 72)
+            try:
+                return bitmap.to_pil().convert("RGB")
+            finally:
+                bitmap.close()
+        finally:
+            handle.close()
+    finally:
+        pdf.close()
+
+
+def page_count(path: Path) -> int:
+    pdf = _open(path.read_bytes(), path.name)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()

@@ -172,3 +172,22 @@ def test_tsv_words_keep_their_boxes() -> None:
     )
     words = parse_tsv(tsv)
     assert [(w.text, w.x0, w.x1) for w in words] == [("Hàng", 10, 40), ("tồn", 44, 64)]
+
+
+def test_another_ocr_engine_rereads_pdfs_once_and_only_pdfs(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    write_scanned_pdf(folder / "scan.pdf")
+    (folder / "ghi-chu.txt").write_text("Ghi chú: 12 hồ sơ.\n", encoding="utf-8")
+    settings = make_settings(tmp_path / "data", ocr="tesseract")
+
+    first = ingest([folder], settings=settings)
+    other = ingest([folder], settings=settings.replace(ocr="trueocr"))
+    again = ingest([folder], settings=settings.replace(ocr="trueocr"))
+
+    assert len(first.added) == 2
+    assert [Path(s).name for s in other.updated] == ["scan.pdf"]
+    assert [Path(s).name for s in other.unchanged] == ["ghi-chu.txt"]
+    assert len(again.unchanged) == 2 and not again.updated
+    result = answer("Hàng tồn kho tại ngày 30/6/2025 là bao nhiêu?", settings=settings)
+    assert "6.204.318.775.931" in result.text  # trueocr read the table too

@@ -1,0 +1,213 @@
+"""Earlier conversations, kept in the data dir (SQLite), one list per user.
+
+People come back to a conversation after a restart, continue it (follow-ups are rewritten
+with its history), rename it, delete it, or export it as Markdown with its citations. Every
+call opens its own connection, so the page's threads never share one; WAL keeps a reader
+from waiting on a writer. Every query is scoped to the user: one user can never read,
+rename or delete another's conversation.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.types import Answer, Source
+
+ANONYMOUS = ""  # the one user when the page runs without --auth
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user TEXT NOT NULL,
+    title TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS conversations_by_user ON conversations (user, updated);
+CREATE TABLE IF NOT EXISTS turns (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    question TEXT NOT NULL,
+    standalone TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    created REAL NOT NULL
+);
+"""
+TITLE_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: int
+    title: str
+    created: float
+    updated: float
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    question: str
+    standalone: str
+    answer: Answer
+
+
+def title_from(question: str) -> str:
+    """A conversation's title: its first question, cut at a word."""
+    text = " ".join(question.split())
+    if len(text) <= TITLE_CHARS:
+        return text
+    return text[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _answer_json(answer: Answer) -> str:
+    return json.dumps(
+        {
+            "text": answer.text,
+            "abstained": answer.abstained,
+            "answerer": answer.answerer,
+            "note": answer.note,
+            "quotes": answer.quotes,
+            "sources": [
+                {**s.to_json(), "heading": s.heading, "start": s.start, "end": s.end}
+                for s in answer.sources
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _answer(raw: str, question: str) -> Answer:
+    data = json.loads(raw)
+    sources = [
+        Source(
+            source=str(s.get("source", "")),
+            title=str(s.get("title", "")),
+            page=s.get("page"),
+            chunk_id=str(s.get("chunk_id", "")),
+            score=float(s.get("score", 0.0)),
+            text=str(s.get("text", "")),
+            heading=s.get("heading"),
+            start=s.get("start"),
+            end=s.get("end"),
+        )
+        for s in data.get("sources", [])
+    ]
+    return Answer(
+        data.get("text", ""),
+        bool(data.get("abstained")),
+        sources,
+        question,
+        data.get("answerer", "extractive"),
+        list(data.get("quotes") or []),
+        data.get("note"),
+    )
+
+
+class ConversationStore:
+    """Conversations of every user of one data dir."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=10)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            with db:
+                yield db
+
+    def start(self, user: str, first_question: str) -> int:
+        now = time.time()
+        with self._connect() as db:
+            cursor = db.execute(
+                "INSERT INTO conversations (user, title, created, updated) VALUES (?, ?, ?, ?)",
+                (user, title_from(first_question), now, now),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def add_turn(
+        self, user: str, conversation: int, question: str, standalone: str, answer: Answer
+    ) -> None:
+        now = time.time()
+        with self._connect() as db:
+            owned = db.execute(
+                "UPDATE conversations SET updated = ? WHERE id = ? AND user = ?",
+                (now, conversation, user),
+            ).rowcount
+            if not owned:
+                raise KeyError(conversation)
+            db.execute(
+                "INSERT INTO turns (conversation, question, standalone, answer, created) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (conversation, question, standalone, _answer_json(answer), now),
+            )
+
+    def list(self, user: str) -> list[Conversation]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT id, title, created, updated FROM conversations WHERE user = ? "
+                "ORDER BY updated DESC, id DESC",
+                (user,),
+            ).fetchall()
+        return [Conversation(int(r[0]), str(r[1]), float(r[2]), float(r[3])) for r in rows]
+
+    def turns(self, user: str, conversation: int) -> list[StoredTurn]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT t.question, t.standalone, t.answer FROM turns t "
+                "JOIN conversations c ON c.id = t.conversation "
+                "WHERE c.id = ? AND c.user = ? ORDER BY t.id",
+                (conversation, user),
+            ).fetchall()
+        return [StoredTurn(str(q), str(s), _answer(str(a), str(s))) for q, s, a in rows]
+
+    def rename(self, user: str, conversation: int, title: str) -> bool:
+        clean = title_from(title) or "Cuộc trò chuyện"
+        with self._connect() as db:
+            return bool(
+                db.execute(
+                    "UPDATE conversations SET title = ? WHERE id = ? AND user = ?",
+                    (clean, conversation, user),
+                ).rowcount
+            )
+
+    def delete(self, user: str, conversation: int) -> bool:
+        with self._connect() as db:
+            return bool(
+                db.execute(
+                    "DELETE FROM conversations WHERE id = ? AND user = ?", (conversation, user)
+                ).rowcount
+            )
+
+    def title(self, user: str, conversation: int) -> str | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT title FROM conversations WHERE id = ? AND user = ?", (conversation, user)
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    def export_markdown(self, user: str, conversation: int) -> str:
+        """The conversation as Markdown: each question, its answer and the cited passages."""
+        title = self.title(user, conversation)
+        if title is None:
+            raise KeyError(conversation)
+        lines = [f"# {title}", ""]
+        for turn in self.turns(user, conversation):
+            lines += [f"**Hỏi:** {turn.question}", "", f"**Đáp:** {turn.answer.text}", ""]
+            if turn.answer.note:
+                lines += [f"_{turn.answer.note}_", ""]
+            for number, source in enumerate(turn.answer.sources, start=1):
+                page = f", trang {source.page}" if source.page else ""
+                quote = " ".join(source.text.split())[:300]
+                lines.append(f"[{number}] {source.source}{page}: {quote}")
+            lines.append("")
+        return "\n".join(lines).rstrip() + "\n"

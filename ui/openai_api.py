@@ -1,0 +1,244 @@
+"""hoidap as an OpenAI-compatible model: ``POST /v1/chat/completions`` and ``GET /v1/models``.
+
+So Open WebUI, anything-llm, LibreChat, ``curl`` or the ``openai`` Python package can talk to
+the indexed reports as if to a model. The last user message is the question, earlier user
+and assistant messages are the conversation (follow-ups are rewritten with them, as on the
+page), and the reply is the checked answer with its ``[n]`` citations. The passages ride
+along in an extra field, ``hoidap``, of the completion (and of the last streamed chunk):
+
+    {"hoidap": {"abstained": false, "answerer": "extractive", "note": null,
+                "sources": [{"source", "title", "page", "chunk_id", "score", "text"}, …]}}
+
+A streamed reply (``"stream": true``, server-sent events) carries the checked text, never a
+draft the grounding check later replaced: what a client shows is what hoidap stands by.
+
+Access: with ``HOIDAP_API_KEY`` (or ``--auth`` credentials, whose password is then the key)
+every request needs ``Authorization: Bearer KEY``; without either, only clients on this
+machine (loopback) are answered.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from hoidap.errors import UserError
+from hoidap.settings import Settings
+from qa.types import Answer
+
+MODEL_ID = "hoidap"
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """What a chat-completions request asks, checked."""
+
+    question: str
+    history: list[tuple[str, str]]  # earlier (user question, assistant answer) pairs
+    stream: bool
+    model: str
+
+
+class BadRequest(UserError):
+    """A malformed request body; the message says what is wrong, in both languages."""
+
+
+def parse_request(body: object) -> ChatRequest:
+    """The question, the conversation and the stream flag, or :class:`BadRequest`."""
+    if not isinstance(body, dict):
+        raise BadRequest("Thân yêu cầu phải là một đối tượng JSON (the body must be a JSON object)")
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise BadRequest(
+            "Thiếu 'messages': cần danh sách tin nhắn (missing 'messages': a non-empty list "
+            "of {role, content} is required)"
+        )
+    turns: list[tuple[str, str]] = []
+    pending: str | None = None
+    last_user: str | None = None
+    for index, message in enumerate(messages):
+        if not isinstance(message, dict) or "role" not in message:
+            raise BadRequest(
+                f"Tin nhắn {index} không hợp lệ (message {index} needs a 'role' and 'content')"
+            )
+        role = message.get("role")
+        content = _text(message.get("content"), index)
+        if role == "user":
+            if pending is not None:
+                turns.append((pending, ""))
+            pending = content
+            last_user = content
+        elif role == "assistant" and pending is not None:
+            turns.append((pending, content))
+            pending = None
+        elif role not in ("system", "assistant", "developer", "tool"):
+            raise BadRequest(f"Vai trò không hợp lệ: {role!r} (unknown role in message {index})")
+    if last_user is None or messages[-1].get("role") != "user":
+        raise BadRequest(
+            "Tin nhắn cuối phải là câu hỏi của người dùng (the last message must have role 'user')"
+        )
+    stream = body.get("stream", False)
+    if not isinstance(stream, bool):
+        raise BadRequest("'stream' phải là true hoặc false ('stream' must be a boolean)")
+    model = body.get("model") or MODEL_ID
+    return ChatRequest(last_user, turns, stream, str(model))
+
+
+def _text(content: object, index: int) -> str:
+    """A message's text: a string, or the text parts of a list of content parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = [
+            p.get("text", "") for p in content if isinstance(p, dict) and p.get("type") == "text"
+        ]
+        return "\n".join(str(p) for p in parts)
+    msg = f"Nội dung tin nhắn {index} phải là văn bản (message {index} content must be text)"
+    raise BadRequest(msg)
+
+
+def extra(answer: Answer) -> dict[str, Any]:
+    return {
+        "abstained": answer.abstained,
+        "answerer": answer.answerer,
+        "note": answer.note,
+        "sources": [s.to_json() for s in answer.sources],
+    }
+
+
+def completion(answer: Answer, model: str) -> dict[str, Any]:
+    """An OpenAI ``chat.completion`` object for a checked answer."""
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": answer.text},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "hoidap": extra(answer),
+    }
+
+
+def chunks(answer: Answer, model: str, piece_chars: int = 48) -> Iterator[str]:
+    """Server-sent events of ``chat.completion.chunk`` objects, then ``[DONE]``."""
+    ident = f"chatcmpl-{uuid.uuid4().hex}"
+    created = int(time.time())
+
+    def event(delta: dict[str, Any], finish: str | None, **more: Any) -> str:
+        payload = {
+            "id": ident,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **more,
+        }
+        return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+    yield event({"role": "assistant", "content": ""}, None)
+    text = answer.text
+    for start in range(0, len(text), piece_chars):
+        yield event({"content": text[start : start + piece_chars]}, None)
+    yield event({}, "stop", hoidap=extra(answer))
+    yield "data: [DONE]\n\n"
+
+
+def expected_key(settings: Settings) -> str | None:
+    """The bearer token requests must carry: ``HOIDAP_API_KEY``, else the --auth password."""
+    if settings.api_key:
+        return settings.api_key
+    if settings.auth and ":" in settings.auth:
+        return settings.auth.split(",")[0].split(":", 1)[1]
+    return None
+
+
+def allowed(settings: Settings, authorization: str | None, client_host: str | None) -> bool:
+    """With a key: the right bearer token; without one: only this machine's clients."""
+    key = expected_key(settings)
+    if key is not None:
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(given.encode(), key.encode())
+    try:
+        return client_host is not None and ipaddress.ip_address(client_host).is_loopback
+    except ValueError:
+        return client_host == "localhost"
+
+
+def router(settings: Settings) -> Any:
+    """The FastAPI router with both endpoints, for the page's server to include."""
+    from fastapi import APIRouter, Request
+    from fastapi.responses import JSONResponse, StreamingResponse
+
+    api = APIRouter()
+
+    def refuse(request: Request) -> JSONResponse | None:
+        client = request.client.host if request.client else None
+        if allowed(settings, request.headers.get("authorization"), client):
+            return None
+        return _error(401, "Sai hoặc thiếu khóa API (invalid or missing API key)", "auth_error")
+
+    @api.get("/v1/models")
+    def models(request: Request) -> Any:
+        refused = refuse(request)
+        if refused is not None:
+            return refused
+        return {
+            "object": "list",
+            "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "hoidap"}],
+        }
+
+    @api.post("/v1/chat/completions")
+    async def chat_completions(request: Request) -> Any:
+        refused = refuse(request)
+        if refused is not None:
+            return refused
+        try:
+            body = json.loads(await request.body() or b"null")
+        except ValueError:
+            return _error(400, "Thân yêu cầu không phải JSON (the body is not valid JSON)")
+        try:
+            asked = parse_request(body)
+        except BadRequest as exc:
+            return _error(400, str(exc))
+        from starlette.concurrency import run_in_threadpool
+
+        try:
+            answer = await run_in_threadpool(respond, asked, settings)
+        except UserError as exc:
+            return _error(400, str(exc))
+        if asked.stream:
+            return StreamingResponse(chunks(answer, asked.model), media_type="text/event-stream")
+        return completion(answer, asked.model)
+
+    return api
+
+
+def respond(asked: ChatRequest, settings: Settings) -> Answer:
+    """The checked answer to the last question, the earlier turns as its conversation."""
+    from qa.conversation import Chat, Turn
+
+    history = [
+        Turn(question, question, Answer(reply, not reply, [], question))
+        for question, reply in asked.history
+    ]
+    return Chat(settings=settings, history=history).ask(asked.question)
+
+
+def _error(status: int, message: str, kind: str = "invalid_request_error") -> Any:
+    from fastapi.responses import JSONResponse
+
+    return JSONResponse(
+        {"error": {"message": message, "type": kind, "code": status}}, status_code=status
+    )
