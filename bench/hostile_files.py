@@ -25,32 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.hostile_files import CASES, LIMITS, good_file  # noqa: E402
-
-
-def _tree_rss_mb(pid: int) -> float:
-    """Resident MB of ``pid`` and all its descendants."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    family = {pid}
-    grew = True
-    while grew:
-        grew = False
-        for child, parent in parents.items():
-            if parent in family and child not in family:
-                family.add(child)
-                grew = True
-    return sum(rss.get(p, 0) for p in family) / (1024 * 1024)
+from tests.hostile_files import CASES, LIMITS, good_file, tree_rss_mb  # noqa: E402
 
 
 def run_case(label: str, repo: Path, timeout: float) -> dict[str, object]:
@@ -76,7 +51,7 @@ def run_case(label: str, repo: Path, timeout: float) -> dict[str, object]:
         def sample() -> None:
             nonlocal peak
             while not stop.is_set():
-                peak = max(peak, _tree_rss_mb(process.pid))
+                peak = max(peak, tree_rss_mb(process.pid))
                 time.sleep(0.05)
 
         sampler = threading.Thread(target=sample, daemon=True)

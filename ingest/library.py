@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from hoidap.settings import Settings
 from ingest.pipeline import IngestReport, Progress, ingest, remove_documents
@@ -19,7 +20,9 @@ from store.manifest import DocumentRecord, Manifest
 __all__ = [
     "DocumentRecord",
     "chunk_texts",
+    "chunks",
     "delete_documents",
+    "document_record",
     "documents",
     "find_documents",
     "reingest",
@@ -42,6 +45,17 @@ def find_documents(settings: Settings, wanted: Iterable[str]) -> list[str]:
     """The sources of the indexed documents named in ``wanted``, by source path or file name."""
     names = set(wanted)
     return [s for s, rec in documents(settings).items() if s in names or rec.name in names]
+
+
+def document_record(settings: Settings, chunk_id: str) -> DocumentRecord | None:
+    """The indexed document a chunk belongs to, or None when no document owns it now."""
+    owners = (rec for rec in documents(settings).values() if chunk_id in rec.chunk_ids)
+    return next(owners, None)
+
+
+def chunks(settings: Settings, ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The stored chunks among ``ids``: chunk id → (text, metadata: source, page, heading…)."""
+    return get_index(settings).get_chunks(list(ids))
 
 
 def delete_documents(sources: Iterable[str], *, settings: Settings) -> list[str]:
@@ -86,5 +100,5 @@ def chunk_texts(
     records = documents(settings) if records is None else records
     ordered = sorted(records.values(), key=lambda r: r.ingested_at, reverse=True)
     ids = [cid for rec in ordered[:newest] for cid in rec.chunk_ids[:per_document]]
-    chunks = get_index(settings).get_chunks(ids)
-    return [chunks[cid][0] for cid in ids if cid in chunks]
+    found = chunks(settings, ids)
+    return [found[cid][0] for cid in ids if cid in found]

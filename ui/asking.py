@@ -21,14 +21,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from hoidap.errors import UserError
 from hoidap.settings import Settings
+from qa import open_index
 from qa.types import Answer, Source
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
-_OPEN_LOCK = threading.Lock()
-_opened: set[Settings] = set()
 EventKind = Literal["rewritten", "sources", "text", "answer", "error", "tick"]
 
 
@@ -59,27 +59,6 @@ def _as_sources(item: object) -> list[Source] | None:
     ):
         return list(candidates)
     return None
-
-
-def open_index(settings: Settings) -> None:
-    """Open the index (Chroma and BM25; the model loads on first use) once, one thread at a time.
-
-    ``store.index.Index`` creates its Chroma client lazily and without a lock, and two
-    threads creating it at once leave chromadb's client registry broken for the life of the
-    process; the page has several threads (warm-up, examples, questions, uploads) that may
-    all be first. Cheap after the first call.
-    """
-    if settings in _opened:
-        return
-    with _OPEN_LOCK:
-        if settings in _opened:
-            return
-        from store.index import get_index
-
-        index = get_index(settings)
-        _ = index.vectors
-        _ = index.lexical
-        _opened.add(settings)
 
 
 # -- conversation --------------------------------------------------------------------------
@@ -122,11 +101,9 @@ def make_turn(question: str, standalone: str, answer: Answer) -> object | None:
 
 
 def is_user_error(exc: BaseException) -> bool:
-    """Errors whose message is for the user (an empty question, a store to start)."""
-    from qa.chain import QuestionError
-    from store.vectors import StoreError
-
-    return isinstance(exc, QuestionError | StoreError)
+    """Errors whose message is for the user (an empty question, a store to start, a busy
+    ingest, a file or a setting to fix): every :class:`~hoidap.errors.UserError`."""
+    return isinstance(exc, UserError)
 
 
 def friendly_error(exc: BaseException) -> str:
@@ -137,11 +114,9 @@ def friendly_error(exc: BaseException) -> str:
 
 
 def store_failure(exc: BaseException, action: str) -> str:
-    """The status line for a failed upload, re-ingest or delete: a store problem the user can
-    act on (disk full, read-only folder, Chroma server down) is named; anything else is not."""
-    from store.vectors import StoreError
-
-    if isinstance(exc, StoreError):
+    """The status line for a failed upload, re-ingest or delete: a problem the user can act
+    on (disk full, read-only folder, Chroma server down) is named; anything else is not."""
+    if is_user_error(exc):
         return f"{action} không thành công: {exc}"
     return f"{action} không thành công; hãy thử lại."
 

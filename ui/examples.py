@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 
 from hoidap.settings import Settings
-from store.manifest import Manifest
+from ingest.library import chunk_texts, documents
 
 log = logging.getLogger(__name__)
 
@@ -97,28 +97,18 @@ def candidates_from_text(text: str) -> Iterator[tuple[str, str]]:
         yield question[0].upper() + question[1:], number
 
 
-def _sample_texts(settings: Settings, manifest: Manifest) -> list[str]:
-    """The first chunks of each document, newest documents first."""
-    from store.index import get_index
-
-    records = sorted(manifest.documents.values(), key=lambda r: r.ingested_at, reverse=True)
-    ids = [cid for rec in records[:8] for cid in rec.chunk_ids[:CHUNKS_PER_DOCUMENT]]
-    chunks = get_index(settings).get_chunks(ids)
-    return [chunks[cid][0] for cid in ids if cid in chunks]
-
-
 def build_examples(settings: Settings, limit: int = MAX_EXAMPLES) -> list[str]:
     """Up to ``limit`` questions the index answers, checked by asking them (extractive)."""
+    from qa import open_index
     from qa.api import answer
-    from ui.asking import open_index
 
-    manifest = Manifest.load(settings.manifest_path)
-    if not manifest.documents:
+    records = documents(settings)
+    if not records:
         return []
     open_index(settings)
     seen: set[str] = set()
     candidates: list[tuple[str, str]] = []
-    for text in _sample_texts(settings, manifest):
+    for text in chunk_texts(settings, records, per_document=CHUNKS_PER_DOCUMENT):
         for question, number in candidates_from_text(text):
             if question.lower() not in seen:
                 seen.add(question.lower())

@@ -11,15 +11,15 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from ingest import IngestReport
 from ingest.chunking import split_sentences
-from ingest.pipeline import IngestReport
+from ingest.library import DocumentRecord
+from qa import fold_diacritics, syllables
 from qa.types import Answer, Source
-from store.lexical import fold_diacritics, syllables
-from store.manifest import DocumentRecord
 
 CONTEXT_BEFORE = 160
 CONTEXT_AFTER = 140
@@ -366,7 +366,7 @@ def format_time(iso: str) -> str:
 MAX_DOCUMENT_ROWS = 1000  # the newest; a page of 40,000 rows helps nobody and loads slowly
 
 
-def document_rows(documents: dict[str, DocumentRecord]) -> list[list[object]]:
+def document_rows(documents: Mapping[str, DocumentRecord]) -> list[list[object]]:
     """Rows of the documents table, newest first; past the cap, a last row counts the rest."""
     records = sorted(documents.values(), key=lambda r: (r.ingested_at, r.name), reverse=True)
     rows: list[list[object]] = [
@@ -385,7 +385,7 @@ def document_rows(documents: dict[str, DocumentRecord]) -> list[list[object]]:
     return rows
 
 
-def document_choices(documents: dict[str, DocumentRecord]) -> list[tuple[str, str]]:
+def document_choices(documents: Mapping[str, DocumentRecord]) -> list[tuple[str, str]]:
     """(label, source) pairs for the delete picker; the label tells same-named files apart."""
     names = Counter(rec.name for rec in documents.values())
     choices = []

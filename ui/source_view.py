@@ -17,7 +17,7 @@ from typing import Any
 from hoidap.settings import Settings
 from ingest.layout import Word
 from ingest.normalize import normalize_text
-from store.lexical import fold_diacritics, syllables
+from qa import fold_diacritics, syllables
 
 HIGHLIGHT = (255, 214, 0, 96)
 OUTLINE = (220, 120, 0, 255)
@@ -44,12 +44,11 @@ class Located:
 
 def locate(settings: Settings, chunk_id: str) -> Located:
     """The indexed file a chunk belongs to, or :class:`NotShown`."""
-    from ingest.library import document_record
-    from store.index import get_index
+    from ingest.library import chunks, document_record
 
     if not chunk_id or len(chunk_id) > 64 or not chunk_id.isalnum():
         raise NotShown("Mã đoạn trích không hợp lệ (invalid passage id)")
-    found = get_index(settings).get_chunks([chunk_id])
+    found = chunks(settings, [chunk_id])
     if chunk_id not in found:
         raise NotShown("Đoạn trích không còn trong chỉ mục (the passage is no longer indexed)")
     text, meta = found[chunk_id]

@@ -9,24 +9,25 @@ the user recognizes.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hoidap.errors import UserError
+from hoidap.files import file_sha256
 from hoidap.settings import Settings
-from store.manifest import Manifest
+from ingest.library import DocumentRecord, documents
+from ingest.loaders import SUPPORTED_SUFFIXES
 
 log = logging.getLogger(__name__)
 
-# What the issue promises users; .htm is the same loader as .html.
-ALLOWED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".txt", ".md", ".html", ".htm")
+# Suffixes read by the same loader as another one, not named again to users.
+SAME_AS_ANOTHER = frozenset({".htm"})
 # Most file systems cap a name at 255 bytes; leave room for a "-2" disambiguation.
 MAX_NAME_BYTES = 200
 FALLBACK_STEM = "tai-lieu"
@@ -73,6 +74,11 @@ def sanitize_filename(name: str) -> str:
     return f"{stem}.{suffix}" if suffix else stem
 
 
+def shown_suffixes() -> str:
+    """The file types a user may upload, as the page and its refusals name them."""
+    return ", ".join(s for s in SUPPORTED_SUFFIXES if s not in SAME_AS_ANOTHER)
+
+
 def human_size(size: int) -> str:
     """Sizes as a user reads them (MB with a Vietnamese decimal comma)."""
     if size < 1024 * 1024:
@@ -83,10 +89,9 @@ def human_size(size: int) -> str:
 def check_upload(path: Path, original_name: str, settings: Settings) -> None:
     """Refuse a file of the wrong type or over the size limit, with a reason the user reads."""
     suffix = Path(sanitize_filename(original_name)).suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        allowed = ", ".join(s for s in ALLOWED_SUFFIXES if s != ".htm")
+    if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "không có đuôi"
-        raise UploadError(f"Loại tệp không được hỗ trợ ({shown}). Chỉ nhận: {allowed}.")
+        raise UploadError(f"Loại tệp không được hỗ trợ ({shown}). Chỉ nhận: {shown_suffixes()}.")
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -100,14 +105,6 @@ def check_upload(path: Path, original_name: str, settings: Settings) -> None:
         raise UploadError("Tệp rỗng, không có nội dung.")
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def safe_destination(directory: Path, name: str) -> Path:
     """``directory / sanitize_filename(name)``, verified to be directly inside ``directory``."""
     root = directory.resolve()
@@ -118,24 +115,28 @@ def safe_destination(directory: Path, name: str) -> Path:
 
 
 def save_uploads(
-    files: Iterable[tuple[Path, str]], settings: Settings, manifest: Manifest | None = None
+    files: Iterable[tuple[Path, str]],
+    settings: Settings,
+    indexed_documents: Mapping[str, DocumentRecord] | None = None,
 ) -> UploadBatch:
     """Check each ``(temporary path, name the user gave)`` and copy the good ones in.
 
-    A file whose exact content is already indexed (under any name) is not copied: the
-    caller reports it as already there, and nothing is embedded again. A file with the name
-    of an earlier upload replaces it, so uploading a corrected report updates the index.
+    A file whose exact content is already indexed (under any name; ``indexed_documents``,
+    read from the index when not given) is not copied: the caller reports it as already
+    there, and nothing is embedded again. A file with the name of an earlier upload replaces
+    it, so uploading a corrected report updates the index.
     """
     batch = UploadBatch()
-    manifest = manifest or Manifest.load(settings.manifest_path)
-    indexed = {rec.sha256: rec.name for rec in manifest.documents.values()}
+    if indexed_documents is None:
+        indexed_documents = documents(settings)
+    indexed = {rec.sha256: rec.name for rec in indexed_documents.values()}
     settings.uploads_dir.mkdir(parents=True, exist_ok=True)
     seen: set[Path] = set()
     for temp_path, original in files:
         shown = sanitize_filename(original)
         try:
             check_upload(temp_path, original, settings)
-            digest = sha256_of(temp_path)
+            digest = file_sha256(temp_path)
             if digest in indexed:
                 batch.duplicates.append((shown, indexed[digest]))
                 continue

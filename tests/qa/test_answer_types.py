@@ -386,3 +386,98 @@ def test_millions_of_boxes_are_boxes() -> None:
     assert check(boxes, sentence, sentence) is None
     sentence = "Vinamilk bán được hàng triệu sản phẩm, thu 9.000 tỷ đồng trong quý II năm 2025."
     assert check(boxes, sentence, sentence) is not None
+
+
+# ------------------------------------------------------------------ report layouts
+
+
+def test_who_holds_a_role_anchors_on_the_whole_role() -> None:
+    assert classify("Ai là người công bố thông tin của Công ty An Khang?").anchors == (
+        "công bố thông tin",
+    )
+    assert classify("Người đại diện theo pháp luật của Công ty là ai?").anchors == ("đại diện",)
+    assert classify("Tổng Giám đốc của Công ty An Khang là ai?").anchors == ("tổng giám đốc",)
+    assert classify("Phó Tổng Giám đốc của Công ty là ai?").anchors == ("phó tổng giám đốc",)
+
+
+def test_a_deputy_is_not_the_role_asked() -> None:
+    chief = classify("Tổng Giám đốc của Công ty An Khang là ai?")
+    deputy = "Ông Phan Văn Tú, Phó Tổng Giám đốc Công ty An Khang."
+    assert check(chief, deputy, deputy) is not None
+    assert check(classify("Phó Tổng Giám đốc của Công ty An Khang là ai?"), deputy, deputy) is None
+
+
+def test_a_role_is_no_answer_to_who_holds_a_role() -> None:
+    accountant = classify("Kế toán trưởng của Công ty An Khang là ai?")
+    roles = "Kế toán trưởng Giám đốc Tài chính Tổng Giám đốc"
+    assert check(accountant, roles, roles) is not None
+    # a title still answers who did something
+    gave = classify("Ai tặng Huân chương Lao động cho Công ty An Khang?")
+    sentence = "Chủ tịch nước tặng Huân chương Lao động cho Công ty An Khang."
+    assert check(gave, sentence, sentence) is None
+
+
+def test_a_name_on_the_line_after_its_role_answers() -> None:
+    who = classify("Ai là người công bố thông tin của Công ty An Khang?")
+    block = "NGƯỜI CÔNG BỐ THÔNG TIN\nVŨ THỊ LAN VU THI LAN"
+    assert check(who, block, block, context="Công ty An Khang") is None
+    # a name after a line of prose is not the role's
+    prose = "Công ty An Khang công bố thông tin quý II.\nVŨ THỊ LAN"
+    assert check(who, prose, prose, context="Công ty An Khang") is not None
+
+
+def test_a_capitalized_heading_is_no_name() -> None:
+    who = classify("Ai là người công bố thông tin của Công ty An Khang?")
+    block = "NGƯỜI CÔNG BỐ THÔNG TIN\nBÁO CÁO TÀI CHÍNH HỢP NHẤT"
+    assert check(who, block, block, context="Công ty An Khang") is not None
+
+
+def test_an_address_on_the_line_after_its_label_answers_where() -> None:
+    office = classify("Trụ sở đăng ký của Công ty An Khang ở đâu?")
+    lines = "Trụ sở đăng ký\n25 Nguyễn Văn Linh, Phường Tân Thuận, Quận 7"
+    assert check(office, lines, lines, context="Công ty An Khang") is None
+    ocr = "Trụ sớ đăng ký 25 Nguyễn Văn Linh, Phường Tân Thuận"  # a mark slipped
+    assert check(office, ocr, ocr, context="Công ty An Khang") is None
+
+
+def test_a_list_number_is_no_count() -> None:
+    resolution = classify("Độ phân giải tối thiểu là bao nhiêu?")
+    for heading in (
+        "1. Độ phân giải tối thiểu của tài liệu",
+        "c) Độ phân giải tối thiểu",
+        "Điều 14. Độ phân giải tối thiểu",
+        "2, Độ phân giải tối thiểu",  # OCR read the item's dot as a comma
+    ):
+        assert check(resolution, heading, heading) is not None, heading
+    item = "c) Độ phân giải tối thiểu: 200 dpi;"
+    assert check(resolution, item, item) is None
+
+
+def test_a_word_written_joined_or_split_is_the_same_word() -> None:
+    joined = classify("Bitrate tối thiểu là bao nhiêu?")
+    split = "b) Bit rate tối thiểu: 128 kbps."
+    assert check(joined, split, split) is None
+    written_split = classify("Bit rate tối thiểu là bao nhiêu?")
+    joined_passage = "b) Bitrate tối thiểu: 128 kbps."
+    assert check(written_split, joined_passage, joined_passage) is None
+
+
+def test_a_list_item_takes_its_subject_from_the_heading_given_as_context() -> None:
+    when = classify("Thiết bị lưu trữ được kiểm tra vào thời gian nào?")
+    item = "1. Thời gian kiểm tra: Định kỳ hàng quý."
+    assert check(when, item, item) is not None
+    assert check(when, item, item, context="Điều 7. Kiểm tra thiết bị lưu trữ") is None
+
+
+def test_which_company_asks_for_a_company_other_than_the_subject() -> None:
+    auditor = classify("Công ty nào soát xét báo cáo tài chính của An Khang?")
+    assert auditor.entity == "công ty"
+    assert auditor.named_subject == ("an", "khang")
+    title = "Công ty Cổ phần Thực phẩm An Khang"
+    own = "Chúng tôi đã soát xét báo cáo tài chính của Công ty Cổ phần Thực phẩm An Khang."
+    assert check(auditor, own, own, subject=title) is not None
+    signed = own + "\nCông ty TNHH Kiểm toán Sao Mai"
+    assert check(auditor, signed, signed, subject=title) is None
+    # a clause about another company is not its signature
+    clause = own + "\nCông ty TNHH Sao Mai là công ty con."
+    assert check(auditor, clause, clause, subject=title) is not None

@@ -1,7 +1,8 @@
 """Model answerers against a real server: the bundled model served by xllamacpp on 127.0.0.1.
 
-Model calls are slow on a small CPU, so this file makes three (each checks content), and the
-failure tests use servers that never answer (dead, stalled) instead of the model.
+Model calls are slow on a small CPU, so this file makes four (each checks content), and the
+failure tests use servers that never answer (dead, stalled) instead of the model; how a
+model's answer gets its citation is tested on written answers, without a model.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ import pytest
 
 from hoidap.settings import ANSWERERS, Settings
 from qa.chain import resolve_answerer
-from qa.llm_answer import citations, strip_citations
+from qa.extractive import SentencePicker, extractive_answer
+from qa.llm_answer import LLMAnswerer, check_grounding, citations, strip_citations
 from qa.llm_model import MODEL_SIZE, ModelError, assemble, ensure_model
-from qa.types import Answer
+from qa.retriever import Retrieval
+from qa.types import Answer, Source
 from tests.qa.conftest import LOCAL_LLM, needs_local_llm
 
 OFFICERS = "Công an TP Cần Thơ huy động bao nhiêu cán bộ, chiến sĩ phòng chống dịch Covid-19?"
 CRIME = "Tội phạm xâm phạm trật tự xã hội trên địa bàn thành phố giảm bao nhiêu phần trăm?"
 UNANSWERABLE = "Công an TP Cần Thơ có bao nhiêu xe cứu thương?"
 UNRELATED = "Giá vé máy bay từ Hà Nội đi Đà Nẵng là bao nhiêu?"
+MOBILIZED = "Có bao nhiêu cán bộ, chiến sĩ được huy động phòng chống dịch?"
 
 
 @pytest.fixture(scope="session")
@@ -92,7 +96,104 @@ def test_unanswerable_question_is_not_answered(report: Settings, local_server: s
     assert result.abstained, result.text
 
 
+@needs_local_llm
+def test_local_answer_cites_the_passage_that_holds_its_figure(
+    report: Settings, local_server: str
+) -> None:
+    """The sentence prompt (the default), the real model, then the citation checks."""
+    from qa.api import stream
+
+    started = time.perf_counter()
+    first: float | None = None
+    items = []
+    for item in stream(MOBILIZED, settings=report, answerer="local"):
+        first = first or time.perf_counter()
+        items.append(item)
+    final = items[-1]
+    assert isinstance(final, Answer) and first is not None
+    print(f"local (sentences): first token {first - started:.1f} s, "
+          f"total {time.perf_counter() - started:.1f} s: {final.text!r}")
+    assert final.answerer == "local", final.note
+    assert "1.700" in final.text or "1700" in final.text
+    cited = citations(final.text)
+    assert cited, final.text
+    assert check_grounding(final.text, final.sources, MOBILIZED).ok
+    holding = [n for n in cited if "1.700" in final.sources[n - 1].text]
+    assert holding, [final.sources[n - 1].text[:80] for n in cited]
+
+
 # ------------------------------------------------------------------ without calling a model
+
+
+CITED = [
+    Source("a.txt", "Báo cáo", None, "a", 1.0,
+           "Công an thành phố huy động 1.700 cán bộ, chiến sĩ tham gia phòng, chống dịch."),
+    Source("a.txt", "Báo cáo", None, "b", 0.9,
+           "Năm 2021, Công an TP Cần Thơ được tặng Huân chương Chiến công hạng nhì."),
+    Source("b.txt", "Khác", None, "c", 0.8, "Giá vé máy bay tăng mạnh dịp Tết."),
+]
+
+
+def _written(answer_text: str, question: str, prompt: str = "sentences") -> Answer:
+    """What the user gets when the model wrote ``answer_text`` (no model is called)."""
+
+    def extractive(found: Retrieval) -> Answer:
+        return extractive_answer(
+            found.question, found.sources, SentencePicker(), threshold=0.45, max_sentences=2
+        )
+
+    def no_endpoint(settings: Settings) -> object:
+        raise AssertionError("finish() must not call the model")
+
+    answerer = LLMAnswerer(
+        "local", Settings(), no_endpoint, extractive, lambda found: 1.0, prompt=prompt  # type: ignore[arg-type]
+    )
+    return answerer.finish(answer_text, Retrieval(question, CITED))
+
+
+@pytest.mark.parametrize("prompt", ["sentences", "passages"])
+def test_an_uncited_or_miscited_model_answer_cites_the_passage_with_its_figure(
+    prompt: str,
+) -> None:
+    question = "Công an thành phố huy động bao nhiêu cán bộ, chiến sĩ phòng chống dịch?"
+    for written in (
+        "Công an thành phố huy động 1.700 cán bộ, chiến sĩ.",  # no citation
+        "Công an thành phố huy động 1.700 cán bộ, chiến sĩ [2].",  # the wrong one
+        "Công an thành phố huy động 1.700 cán bộ, chiến sĩ [3].",  # one it did not read
+    ):
+        result = _written(written, question, prompt)
+        assert result.answerer == "local", (written, result.note)
+        assert citations(result.text) == [1], (written, result.text)
+        assert check_grounding(result.text, CITED[:1], question).ok
+
+
+def test_a_name_from_another_passage_it_read_is_cited_too() -> None:
+    question = "Công an thành phố huy động bao nhiêu cán bộ, chiến sĩ phòng chống dịch?"
+    result = _written("Công an TP Cần Thơ huy động 1.700 cán bộ, chiến sĩ.", question)
+    assert result.answerer == "local", result.note
+    assert result.text.endswith("[1, 2]"), result.text
+    assert check_grounding(result.text, CITED, question).ok
+
+
+def test_a_figure_no_passage_holds_is_never_cited() -> None:
+    question = "Công an thành phố huy động bao nhiêu cán bộ, chiến sĩ phòng chống dịch?"
+    for written in ("Công an huy động 2.500 cán bộ [1].", "Công an huy động 2.500 cán bộ."):
+        result = _written(written, question)
+        assert result.answerer == "extractive" and "2.500" not in result.text, result.text
+        assert "1.700" in result.text  # the quote instead, with its own citation
+        assert result.note and "2.500" in result.note
+
+
+def test_the_default_answerer_reads_sentences(report: Settings) -> None:
+    from qa.chain import make_answerer
+    from store.index import get_index
+
+    endpoint = report.replace(llm_base_url="http://127.0.0.1:9/v1")
+    responder = make_answerer(endpoint, get_index(report), "openai")
+    inner = responder.inner  # type: ignore[attr-defined]
+    assert inner.prompt == "sentences"
+    assert inner.picker is not None  # the corpus's word weights, as the extractive answerer's
+
 
 
 def test_nothing_relevant_abstains_without_calling_the_model(report: Settings) -> None:

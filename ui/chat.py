@@ -1,0 +1,298 @@
+"""The *Hỏi đáp* tab: the chat, the suggestions, who answers, and the sources panel.
+
+The sources panel fills as soon as retrieval is done, then the answer streams into the
+chat. Questions have their own concurrency group of several (:data:`CHAT_GROUP`), so one
+person's upload never queues anyone's question.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import gradio as gr
+
+from hoidap.settings import Settings
+from ingest.library import documents
+from qa.types import Source
+from ui import render
+from ui.asking import AskEvent, ask, make_turn
+from ui.examples import ExampleCache
+from ui.header import Choices, answerer_choices, header_html, options_title, resolved_answerer
+
+CHAT_CONCURRENCY = 4
+CHAT_GROUP = "questions"
+# Over this many seconds without text, the waiting message shows the time spent.
+SHOW_ELAPSED_AFTER = 2.0
+# turns kept per conversation: the follow-up rewrite reads the last few, memory stays bounded
+MAX_HISTORY = 8
+
+Messages = list[dict[str, Any]]
+History = list[Any]  # qa.conversation.Turn, one per answered question of this session
+Update = tuple[Messages, Any, str, History]  # chat, sources panel, question box, history
+
+ASK_EVENT: dict[str, Any] = {
+    "concurrency_id": CHAT_GROUP,
+    "concurrency_limit": CHAT_CONCURRENCY,
+    "api_visibility": "private",
+    "show_progress": "hidden",
+}
+# waiting for the suggestions costs no CPU: never let it hold a worker others need
+EXAMPLES_EVENT: dict[str, Any] = {"api_visibility": "private", "concurrency_limit": None}
+
+WELCOME = """<div class="welcome">
+<div class="welcome-icon">💬</div>
+<h3>Hỏi đáp trên các báo cáo đã nạp</h3>
+<p>Gõ câu hỏi bằng tiếng Việt rồi nhấn <b>Enter</b>. Mỗi câu trả lời đều ghi nguồn
+[1], [2]… và khung bên phải cho thấy đoạn trích, tên tệp, trang.</p>
+</div>"""
+
+
+def waiting_label(found: bool, answerer: str) -> str:
+    """What the placeholder says while nothing is written yet."""
+    if not found:
+        return "Đang tìm trong tài liệu…"
+    if answerer == "extractive":
+        return "Đang soạn câu trả lời…"
+    return "Mô hình đang đọc các đoạn trích…"
+
+
+def user_message(question: str) -> dict[str, Any]:
+    return {"role": "user", "content": html.escape(question)}
+
+
+def bot_message(content: str) -> dict[str, Any]:
+    return {"role": "assistant", "content": content}
+
+
+# -- one exchange ----------------------------------------------------------------------------
+@dataclass
+class Exchange:
+    """One question on its way to an answer: what the chat and the sources panel show.
+
+    Each :class:`AskEvent` becomes the next page update (or none: a tick while text is
+    already shown). ``answerer`` is who writes, for the waiting labels.
+    """
+
+    question: str
+    messages: Messages
+    history: History
+    answerer: str
+    sources: list[Source] = field(default_factory=list)
+    text: str = ""
+    understood: str | None = None
+
+    def start(self) -> Update:
+        self.messages += [
+            user_message(self.question),
+            bot_message(render.working_html("Đang tìm trong tài liệu…")),
+        ]
+        return self.messages, render.SEARCHING_SOURCES, "", self.history
+
+    def update(self, event: AskEvent) -> Update | None:
+        handler = getattr(self, f"_on_{event.kind}")
+        return handler(event)  # type: ignore[no-any-return]
+
+    def _show(self, message: str | None, panel: Any = None) -> Update:
+        if message is not None:
+            self.messages[-1] = bot_message(message)
+        return self.messages, gr.skip() if panel is None else panel, "", self.history
+
+    def _on_rewritten(self, event: AskEvent) -> None:
+        self.understood = event.text
+
+    def _on_sources(self, event: AskEvent) -> Update:
+        self.sources = event.sources
+        waiting = None if self.text else render.working_html(waiting_label(True, self.answerer))
+        panel = render.sources_html(self.sources, pending=True, question=self.question)
+        return self._show(waiting, panel)
+
+    def _on_text(self, event: AskEvent) -> Update:
+        self.text = event.text
+        return self._show(render.partial_answer_html(self.text, len(self.sources), self.answerer))
+
+    def _on_tick(self, event: AskEvent) -> Update | None:
+        if self.text or event.seconds < SHOW_ELAPSED_AFTER:
+            return None
+        label = waiting_label(bool(self.sources), self.answerer)
+        return self._show(render.working_html(label, event.seconds))
+
+    def _on_answer(self, event: AskEvent) -> Update | None:
+        result = event.answer
+        if result is None:
+            return None
+        panel = render.sources_html(
+            result.sources,
+            quotes=result.quotes,
+            answer_text=result.text,
+            abstained=result.abstained,
+            question=self.question,
+        )
+        turn = make_turn(self.question, event.text or self.question, result)
+        if turn is not None:
+            self.history = [*self.history, turn][-MAX_HISTORY:]
+        message = render.answer_html(result, seconds=event.seconds, understood=self.understood)
+        return self._show(message, panel)
+
+    def _on_error(self, event: AskEvent) -> Update:
+        panel = (
+            render.sources_html(self.sources, question=self.question)
+            if self.sources
+            else render.EMPTY_SOURCES
+        )
+        return self._show(render.error_html(event.text), panel)
+
+
+# -- handlers --------------------------------------------------------------------------------
+class ChatHandlers:
+    """The chat tab's events, bound to one :class:`Settings`."""
+
+    def __init__(self, settings: Settings, examples: ExampleCache) -> None:
+        self.settings = settings
+        self.examples = examples
+
+    def on_ask(
+        self, question: str, messages: Messages | None, history: History | None, choice: str | None
+    ) -> Iterator[Update]:
+        """Stream one exchange into the chat: sources first, then the answer as it grows."""
+        question = (question or "").strip()
+        messages = list(messages or [])
+        history = list(history or [])
+        if not question:
+            gr.Info("Hãy nhập một câu hỏi.", title="Câu hỏi trống")
+            yield messages, gr.skip(), "", history
+            return
+        answerer = choice or None
+        exchange = Exchange(question, messages, history, resolved_answerer(self.settings, answerer))
+        yield exchange.start()
+        for event in ask(question, settings=self.settings, answerer=answerer, history=history):
+            update = exchange.update(event)
+            if update is not None:
+                yield update
+
+    @staticmethod
+    def on_clear() -> tuple[Messages, str, History, str]:
+        return [], render.EMPTY_SOURCES, [], ""
+
+    def example_samples(self) -> Any:
+        """The suggestions, waiting for a build in progress (this event blocks nobody)."""
+        examples = self.examples.get(wait=True)
+        return gr.Dataset(samples=[[q] for q in examples], visible=bool(examples))
+
+    def on_choice(self, choice: str | None) -> tuple[str, Any]:
+        """A new way of answering: the header badge and the options title follow it."""
+        header = header_html(self.settings, documents(self.settings), choice)
+        choices = answerer_choices(self.settings)
+        return header, gr.Accordion(label=options_title(choice or "auto", choices))
+
+
+# -- layout ----------------------------------------------------------------------------------
+@dataclass
+class ChatTab:
+    """The chat tab's components that events read or write."""
+
+    chatbot: Any
+    question: Any
+    send: Any
+    examples: Any
+    options: Any
+    answerer: Any
+    clear: Any
+    sources: Any
+
+
+def _question_row() -> tuple[Any, Any]:
+    with gr.Row(elem_id="hd-ask-row"):
+        question = gr.Textbox(
+            elem_id="hd-question",
+            show_label=False,
+            placeholder="Nhập câu hỏi về các báo cáo… (Enter để gửi)",
+            lines=1,
+            max_lines=4,
+            scale=8,
+            autofocus=True,
+            container=False,
+        )
+        send = gr.Button("Gửi", variant="primary", scale=1, min_width=80, elem_id="hd-send")
+    return question, send
+
+
+def _tools_row(choices: Choices, choice: str) -> tuple[Any, Any, Any]:
+    """Who answers (folded away) and a new conversation."""
+    with gr.Row(elem_id="hd-chat-tools"):
+        with gr.Accordion(
+            options_title(choice, choices), open=False, elem_id="hd-options"
+        ) as options:
+            answerer = gr.Radio(
+                choices=choices,
+                value=choice,
+                show_label=False,
+                info="Trích nguyên văn: nhanh, đúng từng chữ của tài liệu. "
+                "Mô hình: viết lại gọn hơn, rồi được đối chiếu với tài liệu.",
+                elem_id="hd-answerer",
+            )
+        clear = gr.Button(
+            "🧹 Cuộc trò chuyện mới", size="sm", scale=0, min_width=190, elem_id="hd-clear"
+        )
+    return options, answerer, clear
+
+
+def build_chat_tab(choices: Choices, choice: str) -> ChatTab:
+    """The tab's layout: the chat column, then the sources column."""
+    with (
+        gr.Tab("💬 Hỏi đáp", id="chat", elem_id="tab-chat"),
+        gr.Row(equal_height=False, elem_id="hd-chat-row"),
+    ):
+        with gr.Column(scale=3, min_width=360):
+            chatbot = gr.Chatbot(
+                elem_id="hd-chat",
+                show_label=False,
+                height=450,
+                placeholder=WELCOME,
+                feedback_options=None,
+                buttons=["copy"],
+                autoscroll=True,
+            )
+            question, send = _question_row()
+            examples = gr.Dataset(
+                label="Gợi ý câu hỏi",
+                components=[question],
+                samples=[],  # filled on page load, once the warm-up built them
+                visible=False,
+                elem_id="hd-examples",
+                samples_per_page=6,
+            )
+            options, answerer, clear = _tools_row(choices, choice)
+        with gr.Column(scale=2, min_width=320, elem_id="hd-sources-col"):
+            gr.HTML('<div class="panel-title">Nguồn trích dẫn</div>')
+            sources = gr.HTML(render.EMPTY_SOURCES, elem_id="hd-sources")
+    return ChatTab(chatbot, question, send, examples, options, answerer, clear, sources)
+
+
+# -- events ----------------------------------------------------------------------------------
+def wire_chat(tab: ChatTab, handlers: ChatHandlers, history: Any, header: Any) -> None:
+    """Asking (Enter, the button, a suggestion), clearing, and choosing who answers."""
+    inputs = [tab.question, tab.chatbot, history, tab.answerer]
+    outputs = [tab.chatbot, tab.sources, tab.question, history]
+    tab.question.submit(handlers.on_ask, inputs, outputs, **ASK_EVENT)
+    tab.send.click(handlers.on_ask, inputs, outputs, **ASK_EVENT)
+    tab.examples.click(
+        lambda sample: sample[0] if sample else "",
+        [tab.examples],
+        [tab.question],
+        queue=False,
+        api_visibility="private",
+    ).then(handlers.on_ask, inputs, outputs, **ASK_EVENT)
+    cleared = [tab.chatbot, tab.sources, history, tab.question]
+    tab.chatbot.clear(handlers.on_clear, None, cleared, api_visibility="private")
+    tab.clear.click(handlers.on_clear, None, cleared, queue=False, api_visibility="private")
+    tab.answerer.change(
+        handlers.on_choice, [tab.answerer], [header, tab.options], api_visibility="private"
+    )
+
+
+def refresh_examples_after(event: Any, handlers: ChatHandlers, tab: ChatTab) -> Any:
+    """Once ``event`` is done (page load, upload, re-ingest, delete), refresh the suggestions."""
+    return event.then(handlers.example_samples, None, [tab.examples], **EXAMPLES_EVENT)
