@@ -2,9 +2,10 @@
 
 Every file a folder or an upload holds is untrusted: a 36 KB DOCX, a 1 MB PDF or a line of
 Markdown can take gigabytes or hours inside a parser, and in the page's own process that
-would take the page down with it. So files are read by one long-lived worker process (forked
-from a forkserver that has already imported the loaders, so starting one is cheap), one file
-at a time. The parent watches it: a worker whose resident memory passes
+would take the page down with it. So files are read by one long-lived worker process per
+ingest run (``python -m ingest.isolation``: a plain child process, not multiprocessing, which
+would import the caller's ``__main__`` again in the child and break a user's script without
+a main guard), one file at a time. The parent watches it: a worker whose resident memory passes
 ``settings.ingest_max_mb``, or that sends nothing (no page read, no result) for
 ``settings.ingest_file_timeout`` seconds, is killed, the file is failed with a message
 naming the limit and how to raise it, and a fresh worker takes the next file.
@@ -14,13 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 from ingest.document import LoadedDocument, LoaderError
 from ingest.loaders.base import LoadOptions, PageProgress
@@ -30,13 +31,13 @@ log = logging.getLogger(__name__)
 _POLL_SECONDS = 0.05
 
 
-def _serve(connection: Connection) -> None:
+def _serve(requests: Connection, connection: Connection) -> None:
     """The worker: read each (path, options) it is sent, report pages, send the result."""
     from ingest.loaders import load
 
     while True:
         try:
-            request = connection.recv()
+            request = requests.recv()
         except EOFError:
             return
         if request is None:
@@ -89,8 +90,9 @@ def _children(pid: int) -> list[int]:
 
 @dataclass
 class _Worker:
-    process: Any
-    connection: Connection
+    process: subprocess.Popen[bytes]
+    connection: Connection  # replies from the worker
+    requests: Connection  # requests to the worker
 
 
 class IsolatedLoader:
@@ -105,8 +107,6 @@ class IsolatedLoader:
         self.max_mb = max_mb
         self.timeout = timeout
         self._worker: _Worker | None = None
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["ingest.loaders", "ingest.isolation"])
 
     def __enter__(self) -> IsolatedLoader:
         return self
@@ -115,14 +115,26 @@ class IsolatedLoader:
         self.close()
 
     def _start(self) -> _Worker:
-        if self._worker is None or not self._worker.process.is_alive():
-            parent, child = self._context.Pipe()
-            process = self._context.Process(
-                target=_serve, args=(child,), name="hoidap-reader", daemon=True
-            )
-            process.start()
-            child.close()
-            self._worker = _Worker(process, parent)
+        if self._worker is not None and self._worker.process.poll() is None:
+            return self._worker
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ingest.isolation", str(to_child_r), str(from_child_w)],
+            pass_fds=(to_child_r, from_child_w),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            close_fds=True,
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._worker = _Worker(
+            process, Connection(from_child_r), Connection(to_child_w, readable=False)
+        )
         return self._worker
 
     def _kill(self) -> None:
@@ -133,25 +145,29 @@ class IsolatedLoader:
             with contextlib.suppress(OSError):
                 os.kill(pid, 9)
         worker.process.kill()
-        worker.process.join(timeout=5)
+        worker.process.wait(timeout=5)
         worker.connection.close()
+        worker.requests.close()
 
     def close(self) -> None:
         worker, self._worker = self._worker, None
         if worker is None:
             return
         with contextlib.suppress(OSError):
-            worker.connection.send(None)
-        worker.process.join(timeout=5)
-        if worker.process.is_alive():
+            worker.requests.send(None)
+        try:
+            worker.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
             worker.process.kill()
+            worker.process.wait(timeout=5)
         worker.connection.close()
+        worker.requests.close()
 
     def load(self, path: Path, options: LoadOptions) -> LoadedDocument:
         """The file read by the worker, or :class:`LoaderError` (also for a limit passed)."""
         progress = options.page_progress
         worker = self._start()
-        worker.connection.send((os.fspath(path), _with_progress(options, None)))  # type: ignore[arg-type]
+        worker.requests.send((os.fspath(path), _with_progress(options, None)))  # type: ignore[arg-type]
         last = time.monotonic()
         name = path.name
         while True:
@@ -174,7 +190,7 @@ class IsolatedLoader:
                     self._kill()
                     raise LoaderError(self._over_memory(name))
                 raise LoaderError(str(message[1]))
-            if not worker.process.is_alive():
+            if worker.process.poll() is not None:
                 self._kill()
                 raise LoaderError(_crashed(name))
             if _rss_mb(worker.process.pid) > self.max_mb:
@@ -199,6 +215,11 @@ class IsolatedLoader:
 
 def _crashed(name: str) -> str:
     return (
-        "Trình đọc tệp bị dừng đột ngột khi đọc tệp này (the reader crashed on this file): "
-        f"{name}"
+        f"Trình đọc tệp bị dừng đột ngột khi đọc tệp này (the reader crashed on this file): {name}"
+    )
+
+
+if __name__ == "__main__":  # the worker: python -m ingest.isolation READ_FD WRITE_FD
+    _serve(
+        Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False)
     )
