@@ -41,6 +41,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         port=getattr(args, "port", None),
         auth=getattr(args, "auth", None),
         ocr=getattr(args, "ocr", None),
+        api_key=getattr(args, "api_key", None),
     )
     set_settings(settings)
     return settings
@@ -169,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="mặc định 127.0.0.1")
     p.add_argument("--port", type=int, help="mặc định 7860")
     p.add_argument("--auth", help="user:password (HOIDAP_AUTH)")
+    p.add_argument(
+        "--api-key",
+        help="khóa Bearer cho API /v1 tương thích OpenAI (HOIDAP_API_KEY; mặc định: mật khẩu "
+        "--auth, hoặc chỉ máy này khi không có)",
+    )
     _common(p)
     p.set_defaults(func=cmd_serve)
 

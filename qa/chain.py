@@ -19,6 +19,7 @@ from ingest.document import CELL_SEPARATOR
 from ingest.normalize import normalize_query
 from qa.extractive import SentencePicker, extractive_answer
 from qa.retriever import HybridRetriever, Retrieval
+from qa.answer_types import classify
 from qa.table_answer import table_answer
 from qa.types import ABSTAIN_MESSAGE, Answer
 from store.index import Index, get_index
@@ -139,6 +140,8 @@ def not_a_row(answer: Answer) -> Answer:
     """
     if answer.abstained or not any(CELL_SEPARATOR in quote for quote in answer.quotes):
         return answer
+    if classify(answer.question).kind != "quantity":
+        return answer  # a name or an address in a row of cells is no neighbouring figure
     note = (
         "Dòng bảng gần nhất không phải dòng được hỏi; không trả lời "
         "(the nearest table line is not the row asked about)."

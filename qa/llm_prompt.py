@@ -273,10 +273,7 @@ def build_prompt(
     else:
         budget = int(getattr(settings, "llm_prompt_chars", SENTENCE_BUDGET))
         count = int(getattr(settings, "llm_prompt_sentences", MAX_SENTENCES))
-        follow = bool(getattr(settings, "llm_prompt_follow", FOLLOW))
-        items = select_items(
-            question, sources, picker, budget=budget, max_items=count, follow=follow
-        )
+        items = select_items(question, sources, picker, budget=budget, max_items=count)
         blocks = format_items(items, sources)
         body = format_sentences(blocks, sources)
         numbers = tuple(blocks)
@@ -289,5 +286,5 @@ def build_prompt(
 
 
 def build_messages(question: str, sources: list[Source], settings: Settings) -> list[Any]:
-    """The messages alone (the conversation module and older callers use this)."""
+    """The messages alone, in the configured mode (as this was before llm_prompt.py)."""
     return build_prompt(question, sources, settings).messages

@@ -148,6 +148,7 @@ def serve(settings: Settings) -> None:
 
         app_kwargs["middleware"] = [Middleware(HideApiBeforeLogin)]
     demo.launch(
+        prevent_thread_lock=True,
         server_name=settings.host,
         server_port=settings.port,
         auth=auth,
@@ -167,3 +168,12 @@ def serve(settings: Settings) -> None:
         theme=THEME,
         css_paths=[CSS_PATH],
     )
+    # the OpenAI-compatible API on the same port, behind its own bearer key (ui/openai_api.py)
+    from ui.openai_api import router
+
+    routes = demo.app.router.routes
+    before = len(routes)
+    demo.app.include_router(router(settings))
+    # first, so none of Gradio's own path patterns (``/{...}``) takes /v1 for itself
+    routes[:] = routes[before:] + routes[:before]
+    demo.block_thread()

@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import Request  # at module level: FastAPI resolves the handlers' annotations here
+
 from hoidap.errors import UserError
 from hoidap.settings import Settings
 from qa.types import Answer
@@ -178,7 +180,7 @@ def allowed(settings: Settings, authorization: str | None, client_host: str | No
 
 def router(settings: Settings) -> Any:
     """The FastAPI router with both endpoints, for the page's server to include."""
-    from fastapi import APIRouter, Request
+    from fastapi import APIRouter
     from fastapi.responses import JSONResponse, StreamingResponse
 
     api = APIRouter()
