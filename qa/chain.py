@@ -17,9 +17,9 @@ from hoidap.errors import UserError
 from hoidap.settings import ANSWERERS, Settings
 from ingest.document import CELL_SEPARATOR
 from ingest.normalize import normalize_query
+from qa.answer_types import classify
 from qa.extractive import SentencePicker, extractive_answer
 from qa.retriever import HybridRetriever, Retrieval
-from qa.answer_types import classify
 from qa.table_answer import table_answer
 from qa.types import ABSTAIN_MESSAGE, Answer
 from store.index import Index, get_index
