@@ -45,6 +45,7 @@ run: install
 	$(VENV)/bin/hoidap serve
 
 test: install-dev /usr/bin/chromium /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint: install-dev

@@ -16,6 +16,8 @@ __all__ = [
     "Chat",
     "Source",
     "answer",
+    "as_retriever",
+    "as_runnable",
     "fold_diacritics",
     "open_index",
     "stream",
@@ -42,6 +44,20 @@ def stream(question: str, **options: Any) -> Iterator[str | Answer]:
     from qa import api
 
     return api.stream(question, **options)
+
+
+def as_retriever(k: int = 5, **options: Any) -> Any:
+    """A LangChain ``BaseRetriever`` over the index: :func:`qa.langchain_api.as_retriever`."""
+    from qa import langchain_api
+
+    return langchain_api.as_retriever(k, **options)
+
+
+def as_runnable(**options: Any) -> Any:
+    """The LangChain Runnable behind ``answer()``: :func:`qa.langchain_api.as_runnable`."""
+    from qa import langchain_api
+
+    return langchain_api.as_runnable(**options)
 
 
 def open_index(settings: Settings | None = None) -> None:

@@ -330,6 +330,7 @@ def table_answer(
         return None
     row = found.row
     label = " ".join(_LABEL_NOISE.sub(" ", row.label).split()) or row.label
+    note: str | None = None
     if found.column < 0:
         note = (
             f"Bảng có dòng '{label}' nhưng không có cột nào khớp kỳ được hỏi "
@@ -351,7 +352,7 @@ def table_answer(
         )
         return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive", note=note)
     text = f"{label} — {column}: {found.value} [{row.source_number}]"
-    note: str | None = None
+    note = None
     tied = [i for i in found.also if i < len(row.cells) and is_figure(row.cells[i])]
     if tied:
         text += " (" + "; ".join(f"{_column_name(row, i)}: {row.cells[i]}" for i in tied) + ")"

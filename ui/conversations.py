@@ -9,6 +9,7 @@ rename or delete another's conversation.
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 import time
@@ -151,7 +152,7 @@ class ConversationStore:
                 (conversation, question, standalone, _answer_json(answer), now),
             )
 
-    def list(self, user: str) -> list[Conversation]:
+    def list(self, user: str) -> builtins.list[Conversation]:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT id, title, created, updated FROM conversations WHERE user = ? "
@@ -160,7 +161,7 @@ class ConversationStore:
             ).fetchall()
         return [Conversation(int(r[0]), str(r[1]), float(r[2]), float(r[3])) for r in rows]
 
-    def turns(self, user: str, conversation: int) -> list[StoredTurn]:
+    def turns(self, user: str, conversation: int) -> builtins.list[StoredTurn]:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT t.question, t.standalone, t.answer FROM turns t "

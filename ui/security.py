@@ -58,11 +58,11 @@ class HideApiBeforeLogin:
                 if message.get("more_body"):
                     return
                 body = strip_api_info(b"".join(chunks))
-                headers = [
+                kept = [
                     (k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"
                 ]
-                headers.append((b"content-length", str(len(body)).encode()))
-                await send({**start, "headers": headers})
+                kept.append((b"content-length", str(len(body)).encode()))
+                await send({**start, "headers": kept})
                 await send({"type": "http.response.body", "body": body, "more_body": False})
                 return
             await send(message)

@@ -6,7 +6,7 @@ from langchain_core.documents import Document
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from hoidap.settings import Settings
-from qa.langchain_api import as_retriever, as_runnable
+from qa import as_retriever, as_runnable
 from qa.types import Answer
 
 
