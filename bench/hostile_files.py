@@ -15,17 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.hostile_files import CASES, LIMITS, good_file, tree_rss_mb  # noqa: E402
+from tests.hostile_files import CASES, LIMITS, good_file, measured_ingest  # noqa: E402
 
 
 def run_case(label: str, repo: Path, timeout: float) -> dict[str, object]:
@@ -37,36 +34,8 @@ def run_case(label: str, repo: Path, timeout: float) -> dict[str, object]:
         bad = maker(folder)
         env = {**os.environ, **LIMITS, "HOIDAP_DATA_DIR": str(Path(tmp) / "data")}
         env["PYTHONPATH"] = str(repo)
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "hoidap.cli", "ingest", str(folder), "--json", "-q"],
-            cwd=repo,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        peak = 0.0
-        stop = threading.Event()
-
-        def sample() -> None:
-            nonlocal peak
-            while not stop.is_set():
-                peak = max(peak, tree_rss_mb(process.pid))
-                time.sleep(0.05)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        try:
-            out, err = process.communicate(timeout=timeout)
-            code: int | str = process.returncode
-        except subprocess.TimeoutExpired:
-            subprocess.run(["pkill", "-9", "-P", str(process.pid)], check=False)
-            process.kill()
-            out, err = process.communicate()
-            code = f"killed after {timeout:.0f} s"
-        stop.set()
-        sampler.join()
-        seconds = time.perf_counter() - started
+        run = measured_ingest(folder, env, repo, timeout)
+        out, err, code, seconds, peak = run.stdout, run.stderr, run.code, run.seconds, run.peak_mb
         outcome = "?"
         good_added = False
         try:

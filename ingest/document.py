@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hoidap.errors import UserError
@@ -26,6 +27,14 @@ class Table:
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+
+    def mapped(self, change: Callable[[str], str]) -> Table:
+        """The same table with ``change`` applied to its title and every cell."""
+        return Table(
+            change(self.title),
+            tuple(change(c) for c in self.header),
+            tuple(tuple(change(c) for c in row) for row in self.rows),
+        )
 
     def row_lines(self) -> list[str]:
         return [render_cells(row) for row in self.rows]

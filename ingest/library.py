@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from hoidap.settings import Settings
-from ingest.pipeline import IngestReport, Progress, ingest, remove_documents
+from ingest.pipeline import (
+    IngestReport,
+    Progress,
+    _normalized,
+    ingest,
+    load_options,
+    remove_documents,
+)
 from store.index import get_index
 from store.manifest import DocumentRecord, Manifest
 
@@ -25,6 +32,7 @@ __all__ = [
     "document_record",
     "documents",
     "find_documents",
+    "indexed_text",
     "reingest",
 ]
 
@@ -56,6 +64,19 @@ def document_record(settings: Settings, chunk_id: str) -> DocumentRecord | None:
 def chunks(settings: Settings, ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
     """The stored chunks among ``ids``: chunk id → (text, metadata: source, page, heading…)."""
     return get_index(settings).get_chunks(list(ids))
+
+
+def indexed_text(settings: Settings, record: DocumentRecord) -> str:
+    """An indexed file's text as ingest chunked it: a chunk's ``start``/``end`` metadata are
+    offsets into it. Read again from the file (without OCR: for DOCX, HTML, TXT and MD)."""
+    from dataclasses import replace
+
+    from ingest.loaders import load
+
+    options = replace(load_options(settings, record.sha256, None), ocr="off")
+    loaded = load(Path(record.source), options)
+    blocks = [b for b in (_normalized(block) for block in loaded.blocks) if b is not None]
+    return "\n\n".join(b.text for b in blocks)
 
 
 def delete_documents(sources: Iterable[str], *, settings: Settings) -> list[str]:

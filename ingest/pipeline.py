@@ -31,7 +31,7 @@ from hoidap.errors import UserError
 from hoidap.files import file_sha256
 from hoidap.settings import Settings, get_settings
 from ingest.chunking import chunk_document
-from ingest.document import Block, LoadedDocument, LoaderError, Table, table_block
+from ingest.document import Block, LoadedDocument, LoaderError, table_block
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadOptions, load, unsupported_message
 from ingest.loaders.base import PageProgress
 from ingest.normalize import normalize_query, normalize_text
@@ -231,13 +231,8 @@ def _normalized(block: Block) -> Block | None:
     text = normalize_text(block.text)
     if not text:
         return None
-    table = block.table
+    table = block.table.mapped(normalize_query) if block.table is not None else None
     if table is not None:
-        table = Table(
-            normalize_query(table.title),
-            tuple(normalize_query(c) for c in table.header),
-            tuple(tuple(normalize_query(c) for c in row) for row in table.rows),
-        )
         text = table_block(table).text
     heading = normalize_text(block.heading) if block.heading else None
     return Block(text, block.page, heading, table)

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
+import threading
+import time
 import zipfile
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import docx
@@ -45,6 +50,50 @@ def tree_rss_mb(pid: int) -> float:
                 family.add(child)
                 grew = True
     return sum(rss.get(p, 0) for p in family) / (1024 * 1024)
+
+
+@dataclass
+class MeasuredRun:
+    """``hoidap ingest FOLDER --json`` as a user runs it, timed, its memory peak sampled."""
+
+    code: int | str  # the exit code, or what stopped it
+    stdout: bytes
+    stderr: bytes
+    seconds: float
+    peak_mb: float
+
+
+def measured_ingest(folder: Path, env: dict[str, str], cwd: Path, timeout: float) -> MeasuredRun:
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hoidap.cli", "ingest", str(folder), "--json", "-q"],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    peak = 0.0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, tree_rss_mb(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        out, err = process.communicate(timeout=timeout)
+        code: int | str = process.returncode
+    except subprocess.TimeoutExpired:
+        subprocess.run(["pkill", "-9", "-P", str(process.pid)], check=False)
+        process.kill()
+        out, err = process.communicate()
+        code = f"killed after {timeout:.0f} s"
+    stop.set()
+    sampler.join()
+    return MeasuredRun(code, out, err, time.perf_counter() - started, peak)
 
 
 def good_file(folder: Path) -> Path:

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.document import Block, LoadedDocument, LoaderError, Table
+from ingest.document import Block, LoadedDocument, LoaderError
 from ingest.legacy import detect_legacy
 from ingest.loaders.base import LoadOptions, empty
 from ingest.loaders.docx import load_docx
@@ -53,13 +53,7 @@ def unsupported_message(path: Path) -> str:
 
 
 def _convert_block(block: Block, apply: Callable[[str], str]) -> Block:
-    table = block.table
-    if table is not None:
-        table = Table(
-            apply(table.title),
-            tuple(apply(c) for c in table.header),
-            tuple(tuple(apply(c) for c in row) for row in table.rows),
-        )
+    table = block.table.mapped(apply) if block.table is not None else None
     return dataclasses.replace(
         block,
         text=apply(block.text),

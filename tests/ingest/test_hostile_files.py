@@ -7,9 +7,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +20,7 @@ from tests.hostile_files import (
     GOOD_QUESTION,
     LIMITS,
     good_file,
-    tree_rss_mb,
+    measured_ingest,
 )
 
 
@@ -47,31 +44,9 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "HOIDAP_DATA_DIR": str(root / "data"),
         "HOIDAP_CACHE_DIR": str(CACHE_DIR),
     }
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "hoidap.cli", "ingest", str(folder), "--json", "-q"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    peak_mb = 0.0
-    stop = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak_mb
-        while not stop.is_set():
-            peak_mb = max(peak_mb, tree_rss_mb(process.pid))
-            time.sleep(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = process.communicate(timeout=600)
-    stop.set()
-    sampler.join()
-    seconds = time.perf_counter() - started
-    done = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    run = measured_ingest(folder, env, ROOT, 600)
+    done = subprocess.CompletedProcess([], run.code, run.stdout.decode(), run.stderr.decode())
+    seconds, peak_mb = run.seconds, run.peak_mb
     return {
         "done": done,
         "report": json.loads(done.stdout),
