@@ -35,6 +35,8 @@ from ui.chat import (
 from ui.documents import DocumentHandlers, build_docs_tab, wire_documents
 from ui.examples import ExampleCache
 from ui.header import answerer_choices, default_choice, header_html
+from ui.history_panel import PANEL_EVENT, HistoryHandlers, build_history_panel, wire_history
+from ui.source_panel import SourceHandlers, build_source_viewer, wire_source_viewer
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +83,11 @@ class HoidapApp:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.examples = ExampleCache(settings)
-        self.chat = ChatHandlers(settings, self.examples)
+        self.history = HistoryHandlers(settings)
+        self.chat = ChatHandlers(settings, self.examples, keeper=self.history.keep)
         self.documents = DocumentHandlers(settings, self.examples)
         self.api = ApiHandlers(settings, self.documents)
+        self.sources = SourceHandlers(settings)
 
     def warm_up(self) -> None:
         """Load the models before the first question, so nobody waits for them."""
@@ -110,11 +114,26 @@ def build_app(settings: Settings, handlers: HoidapApp | None = None) -> gr.Block
     ) as demo:
         demo.hoidap = app  # type: ignore[attr-defined]  # tests and serve() reach the handlers
         header = gr.HTML(header_html(settings, docs), elem_id="hd-header-box")
-        history = gr.State([])
+        history = gr.State([])  # qa.conversation.Turn: what follow-ups are rewritten with
+        conversation = gr.State(None)  # the id of the conversation answers are kept in
+        cited = gr.State({})  # chunk id → what an answer quoted from it
+        viewing, asked = gr.State(None), gr.State("")  # the source viewer's page, its request
         with gr.Tabs(elem_id="hd-tabs"):
-            chat = build_chat_tab(choices, default_choice(settings, choices))
+            chat = build_chat_tab(
+                choices, default_choice(settings, choices), side=build_history_panel
+            )
             docs_tab = build_docs_tab(settings, docs)
-        wire_chat(chat, app.chat, history, header)
+        viewer = build_source_viewer()
+        changed = wire_chat(chat, app.chat, history, header, conversation, cited)
+        panel = wire_history(
+            chat.side,
+            app.history,
+            chat=[chat.chatbot, chat.sources, history, conversation, cited],
+            conversation=conversation,
+        )
+        for event in changed:
+            event.then(app.history.on_refresh, [conversation], panel, **PANEL_EVENT)
+        wire_source_viewer(viewer, app.sources, cited, viewing, asked)
         refresh_examples = partial(refresh_examples_after, handlers=app.chat, tab=chat)
         library = wire_documents(
             docs_tab,
@@ -127,6 +146,7 @@ def build_app(settings: Settings, handlers: HoidapApp | None = None) -> gr.Block
             app.documents.library, [chat.answerer], library, api_visibility="private"
         )
         refresh_examples(loaded)
+        demo.load(app.history.on_refresh, [conversation], panel, **PANEL_EVENT)
         register_api(app.api)
     return demo
 

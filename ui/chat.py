@@ -1,14 +1,16 @@
 """The *Hỏi đáp* tab: the chat, the suggestions, who answers, and the sources panel.
 
 The sources panel fills as soon as retrieval is done, then the answer streams into the
-chat. Questions have their own concurrency group of several (:data:`CHAT_GROUP`), so one
-person's upload never queues anyone's question.
+chat. Each answered question is kept in the current conversation (:mod:`ui.history_panel`,
+the column on the left), and its ``[n]`` carry the chunk id the source viewer opens
+(:mod:`ui.source_panel`). Questions have their own concurrency group of several
+(:data:`CHAT_GROUP`), so one person's upload never queues anyone's question.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,9 +18,10 @@ import gradio as gr
 
 from hoidap.settings import Settings
 from ingest.library import documents
-from qa.types import Source
+from qa.types import Answer, Source
 from ui import render
 from ui.asking import AskEvent, ask, make_turn
+from ui.conversations import user_of
 from ui.examples import ExampleCache
 from ui.header import Choices, answerer_choices, header_html, options_title, resolved_answerer
 
@@ -31,7 +34,11 @@ MAX_HISTORY = 8
 
 Messages = list[dict[str, Any]]
 History = list[Any]  # qa.conversation.Turn, one per answered question of this session
-Update = tuple[Messages, Any, str, History]  # chat, sources panel, question box, history
+Cited = dict[str, str]  # chunk id → what the answer quoted from it (the viewer marks it)
+# chat, sources panel, question box, history, conversation id, cited
+Update = tuple[Messages, Any, str, History, int | None, Cited]
+# keep(user, conversation, question, standalone, answer) → the conversation it is kept in
+Keeper = Callable[[str, int | None, str, str, Answer], int | None]
 
 ASK_EVENT: dict[str, Any] = {
     "concurrency_id": CHAT_GROUP,
@@ -80,16 +87,22 @@ class Exchange:
     messages: Messages
     history: History
     answerer: str
+    conversation: int | None = None
+    cited: Cited = field(default_factory=dict)
+    answered: tuple[str, Answer] | None = None  # the standalone question and its answer
     sources: list[Source] = field(default_factory=list)
     text: str = ""
     understood: str | None = None
+
+    def _update(self, panel: Any) -> Update:
+        return self.messages, panel, "", self.history, self.conversation, self.cited
 
     def start(self) -> Update:
         self.messages += [
             user_message(self.question),
             bot_message(render.working_html("Đang tìm trong tài liệu…")),
         ]
-        return self.messages, render.SEARCHING_SOURCES, "", self.history
+        return self._update(render.SEARCHING_SOURCES)
 
     def update(self, event: AskEvent) -> Update | None:
         handler = getattr(self, f"_on_{event.kind}")
@@ -98,7 +111,7 @@ class Exchange:
     def _show(self, message: str | None, panel: Any = None) -> Update:
         if message is not None:
             self.messages[-1] = bot_message(message)
-        return self.messages, gr.skip() if panel is None else panel, "", self.history
+        return self._update(gr.skip() if panel is None else panel)
 
     def _on_rewritten(self, event: AskEvent) -> None:
         self.understood = event.text
@@ -111,7 +124,10 @@ class Exchange:
 
     def _on_text(self, event: AskEvent) -> Update:
         self.text = event.text
-        return self._show(render.partial_answer_html(self.text, len(self.sources), self.answerer))
+        ids = [s.chunk_id for s in self.sources]
+        return self._show(
+            render.partial_answer_html(self.text, len(self.sources), self.answerer, ids)
+        )
 
     def _on_tick(self, event: AskEvent) -> Update | None:
         if self.text or event.seconds < SHOW_ELAPSED_AFTER:
@@ -130,9 +146,13 @@ class Exchange:
             abstained=result.abstained,
             question=self.question,
         )
-        turn = make_turn(self.question, event.text or self.question, result)
+        standalone = event.text or self.question
+        turn = make_turn(self.question, standalone, result)
         if turn is not None:
             self.history = [*self.history, turn][-MAX_HISTORY:]
+        marked = render.cited_quotes(result.sources, result.quotes, result.text)
+        self.cited = {**self.cited, **marked}
+        self.answered = (standalone, result)
         message = render.answer_html(result, seconds=event.seconds, understood=self.understood)
         return self._show(message, panel)
 
@@ -149,32 +169,61 @@ class Exchange:
 class ChatHandlers:
     """The chat tab's events, bound to one :class:`Settings`."""
 
-    def __init__(self, settings: Settings, examples: ExampleCache) -> None:
+    def __init__(
+        self, settings: Settings, examples: ExampleCache, keeper: Keeper | None = None
+    ) -> None:
         self.settings = settings
         self.examples = examples
+        self.keeper = keeper
 
     def on_ask(
-        self, question: str, messages: Messages | None, history: History | None, choice: str | None
+        self,
+        question: str,
+        messages: Messages | None,
+        history: History | None,
+        choice: str | None,
+        conversation: int | None = None,
+        cited: Cited | None = None,
+        request: gr.Request | None = None,
     ) -> Iterator[Update]:
-        """Stream one exchange into the chat: sources first, then the answer as it grows."""
+        """Stream one exchange into the chat: sources first, then the answer as it grows.
+
+        The answer is kept in ``conversation`` (a new one for the first question), under
+        the signed-in user.
+        """
         question = (question or "").strip()
         messages = list(messages or [])
         history = list(history or [])
+        cited = dict(cited or {})
         if not question:
             gr.Info("Hãy nhập một câu hỏi.", title="Câu hỏi trống")
-            yield messages, gr.skip(), "", history
+            yield messages, gr.skip(), "", history, conversation, cited
             return
         answerer = choice or None
-        exchange = Exchange(question, messages, history, resolved_answerer(self.settings, answerer))
+        exchange = Exchange(
+            question,
+            messages,
+            history,
+            resolved_answerer(self.settings, answerer),
+            conversation=conversation,
+            cited=cited,
+        )
         yield exchange.start()
         for event in ask(question, settings=self.settings, answerer=answerer, history=history):
             update = exchange.update(event)
             if update is not None:
                 yield update
+        if exchange.answered is not None and self.keeper is not None:
+            # kept once the answer is on the page: nobody waits for the disk
+            standalone, result = exchange.answered
+            kept = self.keeper(user_of(request), conversation, question, standalone, result)
+            skip = gr.skip()
+            yield skip, skip, skip, skip, kept, skip
 
     @staticmethod
-    def on_clear() -> tuple[Messages, str, History, str]:
-        return [], render.EMPTY_SOURCES, [], ""
+    def on_clear() -> tuple[Messages, str, History, str, None, Cited]:
+        """A new conversation: the next question starts it (the old one stays in the list)."""
+        return [], render.EMPTY_SOURCES, [], "", None, {}
 
     def example_samples(self) -> Any:
         """The suggestions, waiting for a build in progress (this event blocks nobody)."""
@@ -201,6 +250,7 @@ class ChatTab:
     answerer: Any
     clear: Any
     sources: Any
+    side: Any = None  # what ``build_chat_tab(side=…)`` built in the left column
 
 
 def _question_row() -> tuple[Any, Any]:
@@ -239,12 +289,16 @@ def _tools_row(choices: Choices, choice: str) -> tuple[Any, Any, Any]:
     return options, answerer, clear
 
 
-def build_chat_tab(choices: Choices, choice: str) -> ChatTab:
-    """The tab's layout: the chat column, then the sources column."""
+def build_chat_tab(choices: Choices, choice: str, side: Callable[[], Any] | None = None) -> ChatTab:
+    """The tab's layout: ``side`` (the earlier conversations), the chat, then the sources."""
+    built = None
     with (
         gr.Tab("💬 Hỏi đáp", id="chat", elem_id="tab-chat"),
         gr.Row(equal_height=False, elem_id="hd-chat-row"),
     ):
+        if side is not None:
+            with gr.Column(scale=1, min_width=210, elem_id="hd-history-col"):
+                built = side()
         with gr.Column(scale=3, min_width=360):
             chatbot = gr.Chatbot(
                 elem_id="hd-chat",
@@ -268,29 +322,47 @@ def build_chat_tab(choices: Choices, choice: str) -> ChatTab:
         with gr.Column(scale=2, min_width=320, elem_id="hd-sources-col"):
             gr.HTML('<div class="panel-title">Nguồn trích dẫn</div>')
             sources = gr.HTML(render.EMPTY_SOURCES, elem_id="hd-sources")
-    return ChatTab(chatbot, question, send, examples, options, answerer, clear, sources)
+    return ChatTab(chatbot, question, send, examples, options, answerer, clear, sources, built)
 
 
 # -- events ----------------------------------------------------------------------------------
-def wire_chat(tab: ChatTab, handlers: ChatHandlers, history: Any, header: Any) -> None:
-    """Asking (Enter, the button, a suggestion), clearing, and choosing who answers."""
-    inputs = [tab.question, tab.chatbot, history, tab.answerer]
-    outputs = [tab.chatbot, tab.sources, tab.question, history]
-    tab.question.submit(handlers.on_ask, inputs, outputs, **ASK_EVENT)
-    tab.send.click(handlers.on_ask, inputs, outputs, **ASK_EVENT)
-    tab.examples.click(
-        lambda sample: sample[0] if sample else "",
-        [tab.examples],
-        [tab.question],
-        queue=False,
-        api_visibility="private",
-    ).then(handlers.on_ask, inputs, outputs, **ASK_EVENT)
-    cleared = [tab.chatbot, tab.sources, history, tab.question]
-    tab.chatbot.clear(handlers.on_clear, None, cleared, api_visibility="private")
-    tab.clear.click(handlers.on_clear, None, cleared, queue=False, api_visibility="private")
+def wire_chat(
+    tab: ChatTab,
+    handlers: ChatHandlers,
+    history: Any,
+    header: Any,
+    conversation: Any = None,
+    cited: Any = None,
+) -> list[Any]:
+    """Asking (Enter, the button, a suggestion), clearing, and choosing who answers.
+
+    Returns the events after which the conversation changed (asked, cleared), for the
+    conversations list to follow.
+    """
+    conversation = conversation if conversation is not None else gr.State(None)
+    cited = cited if cited is not None else gr.State({})
+    inputs = [tab.question, tab.chatbot, history, tab.answerer, conversation, cited]
+    outputs = [tab.chatbot, tab.sources, tab.question, history, conversation, cited]
+    asked = [
+        tab.question.submit(handlers.on_ask, inputs, outputs, **ASK_EVENT),
+        tab.send.click(handlers.on_ask, inputs, outputs, **ASK_EVENT),
+        tab.examples.click(
+            lambda sample: sample[0] if sample else "",
+            [tab.examples],
+            [tab.question],
+            queue=False,
+            api_visibility="private",
+        ).then(handlers.on_ask, inputs, outputs, **ASK_EVENT),
+    ]
+    cleared = [tab.chatbot, tab.sources, history, tab.question, conversation, cited]
+    asked.append(tab.chatbot.clear(handlers.on_clear, None, cleared, api_visibility="private"))
+    asked.append(
+        tab.clear.click(handlers.on_clear, None, cleared, queue=False, api_visibility="private")
+    )
     tab.answerer.change(
         handlers.on_choice, [tab.answerer], [header, tab.options], api_visibility="private"
     )
+    return asked
 
 
 def refresh_examples_after(event: Any, handlers: ChatHandlers, tab: ChatTab) -> Any:

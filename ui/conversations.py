@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -55,6 +56,13 @@ class StoredTurn:
     question: str
     standalone: str
     answer: Answer
+
+
+def user_of(request: object) -> str:
+    """Whose conversations a page event touches: the signed-in user (``gr.Request.username``
+    with --auth), else :data:`ANONYMOUS`."""
+    name = getattr(request, "username", None)
+    return name if isinstance(name, str) and name else ANONYMOUS
 
 
 def title_from(question: str) -> str:
@@ -107,6 +115,21 @@ def _answer(raw: str, question: str) -> Answer:
         list(data.get("quotes") or []),
         data.get("note"),
     )
+
+
+def _cited(text: str) -> set[int]:
+    """The source numbers an answer cites ("[1]", "[2]"): the sources an export lists."""
+    return {int(n) for n in re.findall(r"\[(\d{1,2})\]", text or "")}
+
+
+def _quoted(source: Source, answer: Answer) -> str:
+    """What the answer took from a source (its marked sentences), else the passage's start."""
+    from ui.render import highlight_spans
+
+    spans = highlight_spans(source, answer.quotes, answer.text)
+    text = " ".join(source.text[a:b] for a, b in spans) if spans else source.text
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:300].rsplit(" ", 1)[0] + "…"
 
 
 class ConversationStore:
@@ -203,12 +226,19 @@ class ConversationStore:
             raise KeyError(conversation)
         lines = [f"# {title}", ""]
         for turn in self.turns(user, conversation):
-            lines += [f"**Hỏi:** {turn.question}", "", f"**Đáp:** {turn.answer.text}", ""]
+            lines += [f"**Hỏi:** {turn.question}", ""]
+            if turn.standalone.strip() and turn.standalone.strip() != turn.question.strip():
+                lines += [f"_Câu hỏi được hiểu là: {turn.standalone}_", ""]
+            lines += [f"**Đáp:** {turn.answer.text}", ""]
             if turn.answer.note:
                 lines += [f"_{turn.answer.note}_", ""]
+            cited = _cited(turn.answer.text)
             for number, source in enumerate(turn.answer.sources, start=1):
+                if cited and number not in cited:
+                    continue
                 page = f", trang {source.page}" if source.page else ""
-                quote = " ".join(source.text.split())[:300]
-                lines.append(f"[{number}] {source.source}{page}: {quote}")
+                name = Path(source.source).name or source.title
+                quote = _quoted(source, turn.answer)
+                lines.append(f"[{number}] {name}{page}: {quote}")
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"

@@ -28,6 +28,7 @@ NEAREST_SHOWN = 3
 # share of a written answer's words a passage sentence must hold to be highlighted as its source
 MIN_COVERAGE = 0.4
 CITATION = re.compile(r"\[(\d{1,2})\]")
+CHUNK_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 DOCUMENT_COLUMNS = ["Tên tệp", "Tiêu đề", "Số trang", "Số đoạn", "Nạp lúc"]
 
 ANSWERER_LABELS = {
@@ -192,6 +193,11 @@ def source_location(source: Source) -> str:
     return " · ".join(parts)
 
 
+def viewable_id(chunk_id: str) -> str:
+    """The chunk id as the page may carry it (in a class name, a data attribute), or ""."""
+    return chunk_id if CHUNK_ID.fullmatch(chunk_id or "") else ""
+
+
 def source_card(
     number: int, source: Source, spans: Sequence[tuple[int, int]], *, cited: bool
 ) -> str:
@@ -203,14 +209,42 @@ def source_card(
     location = source_location(source)
     location_html = f'<span class="src-loc">{html.escape(location)}</span>' if location else ""
     classes = "src-card cited" if cited else "src-card"
+    chunk = viewable_id(source.chunk_id)
+    opener = ""
+    if chunk:
+        classes += " viewable"
+        opener = (
+            f'<span class="src-open" role="button" tabindex="0" data-chunk="{chunk}" '
+            'title="Mở trang tài liệu gốc có đoạn trích này">🔍 Xem bản gốc</span>'
+        )
+    data_chunk = f' data-chunk="{chunk}"' if chunk else ""
     return (
-        f'<div class="{classes}" id="src-{number}" data-source-number="{number}">'
+        f'<div class="{classes}" id="src-{number}" data-source-number="{number}"{data_chunk}>'
         f'<div class="src-head"><span class="src-num">{number}</span>'
-        f'<span class="src-file" title="{name}">📄 {name}</span>{location_html}</div>'
+        f'<span class="src-file" title="{name}">📄 {name}</span>{location_html}{opener}</div>'
         f"{title_html}"
         f'<div class="src-text">{excerpt_html(source.text, spans)}</div>'
         "</div>"
     )
+
+
+def cited_quotes(
+    sources: Sequence[Source], quotes: Sequence[str] = (), answer_text: str = ""
+) -> dict[str, str]:
+    """Chunk id → the text marked as the answer in that source (what its page highlights).
+
+    The cited sources only; each one's marked spans, one per line, as the sources panel
+    marks them.
+    """
+    cited = set(cited_numbers(answer_text))
+    marked: dict[str, str] = {}
+    for number, source in enumerate(sources, start=1):
+        if number not in cited or not viewable_id(source.chunk_id):
+            continue
+        spans = highlight_spans(source, quotes, answer_text)
+        if spans:
+            marked[source.chunk_id] = "\n".join(source.text[a:b] for a, b in spans)
+    return marked
 
 
 def sources_html(
@@ -268,11 +302,17 @@ def sources_html(
     return f'<div class="src-list"{asked}>{header}{body}</div>'
 
 
-def _citations_html(escaped_text: str, count: int) -> str:
+def _citations_html(escaped_text: str, count: int, chunk_ids: Sequence[str] = ()) -> str:
+    """``[n]`` as links to source card n; with the chunk's id in the class (the chat keeps
+    classes, not data attributes), so a click opens that passage in its original file."""
+
     def link(match: re.Match[str]) -> str:
         number = int(match.group(1))
         if 1 <= number <= count:
-            return f'<a class="cite" href="#src-{number}" title="Nguồn {number}">{number}</a>'
+            chunk = viewable_id(chunk_ids[number - 1]) if number <= len(chunk_ids) else ""
+            classes = f"cite hd-chunk-{chunk}" if chunk else "cite"
+            tip = f"Nguồn {number} — bấm để xem trong tệp gốc" if chunk else f"Nguồn {number}"
+            return f'<a class="{classes}" href="#src-{number}" title="{tip}">{number}</a>'
         return match.group(0)
 
     return CITATION.sub(link, escaped_text)
@@ -296,7 +336,7 @@ def answer_html(
     if result.abstained:
         return abstain_html(result, understood=understood)
     text = _paragraphs(result.text)
-    body = _citations_html(text, len(result.sources))
+    body = _citations_html(text, len(result.sources), [x.chunk_id for x in result.sources])
     cursor = '<span class="hd-cursor"></span>' if streaming else ""
     meta = [f"Trả lời bởi: {html.escape(answerer_label(result.answerer))}"]
     if seconds is not None:
@@ -307,10 +347,12 @@ def answer_html(
     return f'<div class="ans">{lead}{body}{cursor}{note}{meta_html}</div>'
 
 
-def partial_answer_html(text: str, source_count: int, answerer: str | None) -> str:
+def partial_answer_html(
+    text: str, source_count: int, answerer: str | None, chunk_ids: Sequence[str] = ()
+) -> str:
     """The answer while a model is still writing it: marked as a draft, because the final
     check against the passages may still replace it (with a quote, or an abstention)."""
-    body = _citations_html(_paragraphs(text), source_count)
+    body = _citations_html(_paragraphs(text), source_count, chunk_ids)
     label = html.escape(answerer_label(answerer))
     return (
         f'<div class="ans draft">{body}<span class="hd-cursor"></span>'
@@ -482,3 +524,81 @@ def status_html(kind: str, text: str) -> str:
     """One status line (``ok``, ``info`` or ``err``) for the documents tab."""
     icon = {"ok": "✅", "info": "ℹ️", "err": "⚠️"}.get(kind, "ℹ️")
     return _status_list([_status(kind, icon, html.escape(text))])
+
+
+# source viewer -------------------------------------------------------------------------
+VIEWER_LOADING = (
+    '<div class="vw-head"><div class="hd-spinner small"></div>'
+    "<span>Đang mở tài liệu gốc…</span></div>"
+)
+
+
+def viewer_head_html(
+    name: str,
+    *,
+    page: int | None = None,
+    pages: int | None = None,
+    marked: bool = True,
+    recognized: bool = False,
+    focus: float | None = None,
+    at_passage: bool = True,
+) -> str:
+    """The viewer's title line: the file, the page, and what the yellow mark is."""
+    parts = []
+    if page and pages:
+        parts.append(f"Trang {page}/{pages}")
+    if page is None:
+        parts.append("Đoạn trích được tô vàng trong văn bản xung quanh")
+    elif marked:
+        how = " (vị trí lấy từ nhận dạng chữ OCR của bản scan)" if recognized else ""
+        parts.append(f"Đoạn trích được tô vàng{how}")
+    elif at_passage:
+        parts.append("Không định vị được đoạn trích trên trang này")
+    else:
+        parts.append("Trang không chứa đoạn trích")
+    focus_attr = f' data-focus="{focus:.4f}"' if focus is not None else ""
+    page_attr = f' data-page="{page}"' if page else ""
+    return (
+        f'<div class="vw-head"{focus_attr}{page_attr}>'
+        f'<span class="vw-file" title="{html.escape(name)}">📄 {html.escape(name)}</span>'
+        f'<span class="vw-meta">{html.escape(" · ".join(parts))}</span></div>'
+    )
+
+
+def viewer_refusal_html(message: str) -> str:
+    """Why a source cannot be shown (not indexed, gone, not allowed) — never a traceback."""
+    return (
+        '<div class="vw-head vw-refused"><span class="vw-file">⛔ Không mở được nguồn này</span>'
+        f'<span class="vw-meta">{html.escape(message)}</span></div>'
+    )
+
+
+# conversations -----------------------------------------------------------------------------
+HISTORY_EMPTY = (
+    '<div class="hist-empty">Chưa có cuộc trò chuyện nào. Câu hỏi đầu tiên sẽ bắt đầu '
+    "một cuộc mới, được lưu lại ở đây.</div>"
+)
+
+
+def conversation_time(timestamp: float) -> str:
+    """When a conversation last moved, in the server's local time."""
+    return datetime.fromtimestamp(timestamp).strftime("%d/%m/%Y %H:%M")
+
+
+def history_html(conversations: Sequence[object], current: int | None) -> str:
+    """The earlier conversations, newest first: title (the first question) and date."""
+    if not conversations:
+        return HISTORY_EMPTY
+    items = []
+    for item in conversations:
+        ident = int(getattr(item, "id", 0))
+        title = html.escape(str(getattr(item, "title", "")))
+        when = conversation_time(float(getattr(item, "updated", 0.0)))
+        active = " active" if ident == current else ""
+        pressed = "true" if ident == current else "false"
+        items.append(
+            f'<button type="button" class="hist-item{active}" data-conversation="{ident}" '
+            f'aria-pressed="{pressed}" title="{title}"><span class="hist-title">{title}</span>'
+            f'<span class="hist-date">{when}</span></button>'
+        )
+    return f'<div class="hist-list">{"".join(items)}</div>'
