@@ -10,7 +10,8 @@ citations, and time to first token / total time (p50, p95) per answer.
 
 A model answerer may be named with what its model reads (``qa/llm_prompt.py``):
 ``local:sentences`` (the few sentences and table rows that matter) or ``local:passages``
-(the top passages whole); both then answer the same retrievals in the same run, one server.
+(the top passages whole), ``local:sentences:notitles`` (the sentences without their
+documents' titles); all answer the same retrievals in the same run, one server.
 The default compares extractive, local:passages and local:sentences.
 
 Citations: ``cited`` is the share of given answers with a [n]; ``cite_holds`` the share
@@ -106,10 +107,13 @@ def run_key(settings: Settings, answerers: list[str], seed: int) -> str:
     blob = json.dumps(
         [
             llm_prompt.SYSTEM_PROMPT,
+            llm_prompt.SENTENCE_SYSTEM_PROMPT,
+            llm_prompt.EXAMPLES,
             llm_prompt.USER_TEMPLATE,
             llm_prompt.SENTENCE_BUDGET,
             llm_prompt.MAX_SENTENCES,
             llm_prompt.FOLLOW,
+            llm_prompt.TITLES,
             settings.k,
             settings.llm_max_tokens,
             settings.llm_passages,
@@ -212,16 +216,22 @@ def ask_all(
 
 def _responder(settings: Settings, index: object, name: str) -> object:
     """``local:sentences`` → the local answerer reading sentences (same server, same
-    retrieval as every other answerer of the run)."""
+    retrieval as every other answerer of the run); ``local:sentences:notitles`` without
+    the documents' titles over its blocks."""
     from qa.chain import make_answerer
 
-    base, _, mode = name.partition(":")
+    base, _, variant = name.partition(":")
+    mode, _, flags = variant.partition(":")
     responder = make_answerer(settings, index, base)  # type: ignore[arg-type]
     inner = getattr(responder, "inner", None)
     if mode and hasattr(inner, "prompt"):
         from qa.llm_prompt import prompt_mode
 
         inner.prompt = prompt_mode(settings, mode)  # type: ignore[union-attr]
+        if flags not in ("", "notitles"):
+            raise SystemExit(f"unknown answerer variant {name!r}")
+        if flags == "notitles":
+            inner.titles = False  # type: ignore[union-attr]
     return responder
 
 
@@ -307,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         "--answerers",
         default="extractive,local:passages,local:sentences",
         help="comma-separated; a model answerer may say what it reads: local:sentences, "
-        "local:passages (qa/llm_prompt.py)",
+        "local:passages (qa/llm_prompt.py); local:sentences:notitles without titles",
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, help="JSONL of per-answer results (resumable)")

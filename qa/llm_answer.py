@@ -94,6 +94,14 @@ log = logging.getLogger(__name__)
 
 # a citation with the space before it: "… 1.700 cán bộ [2]." → "… 1.700 cán bộ."
 _CITED = re.compile(r"\s*\[\d+(?:\s*[,;-]\s*\d+)*\]")
+# "1. …", "2) …" starting a line of a list the model wrote: a place in the list, not a figure
+_LIST_NUMBER = re.compile(r"(?m)^(\s*)\d{1,2}[.)]\s+(?=\D)")
+
+
+def drop_list_numbers(text: str) -> str:
+    """The answer with its list's numbers as dashes ("1. Ăn chín" → "- Ăn chín"): they are
+    no figure of the report, and the grounding check would look for them there."""
+    return _LIST_NUMBER.sub(r"\1- ", text)
 
 # --------------------------------------------------------------------------- model access
 
@@ -210,6 +218,8 @@ class LLMAnswerer:
             ``settings.llm_prompt`` when set, else :data:`qa.llm_prompt.DEFAULT_MODE`.
         picker: makes the sentence ranking (with the corpus's word frequencies); ``None``:
             the fallback's, when it has one (the extractive answerer does).
+        titles: whether the sentence prompt names each block's document (``None``: the
+            setting, else :data:`qa.llm_prompt.TITLES`).
     """
 
     name: str
@@ -219,6 +229,7 @@ class LLMAnswerer:
     relevance: Callable[[Retrieval], float]
     prompt: str | None = None
     picker: Callable[[], SentencePicker] | None = field(default=None, repr=False)
+    titles: bool | None = None
 
     def __post_init__(self) -> None:
         self.prompt = prompt_mode(self.settings, self.prompt)
@@ -237,7 +248,12 @@ class LLMAnswerer:
         """What the model is asked for ``found`` (also used by tests and the benchmark)."""
         picker = self.picker() if self.picker is not None else None
         return build_prompt(
-            found.question, found.sources, self.settings, mode=self.prompt, picker=picker
+            found.question,
+            found.sources,
+            self.settings,
+            mode=self.prompt,
+            picker=picker,
+            titles=self.titles,
         )
 
     def stream(self, found: Retrieval) -> Iterator[str | Answer]:
@@ -283,7 +299,7 @@ class LLMAnswerer:
             prompt: what the model read (built again from ``found`` when not given).
         """
         prompt = prompt or self.build(found)
-        text = drop_repeated_unit(drop_echoed_question(raw.strip()))
+        text = drop_list_numbers(drop_repeated_unit(drop_echoed_question(raw.strip())))
         if is_abstention(text):
             return Answer(text, True, found.sources, found.question, self.name)
         problem = garbage_reason(text)

@@ -7,14 +7,19 @@ as little as answers the question. Two ways, selectable per answerer (``PROMPT_M
   with the question (:class:`qa.extractive.SentencePicker`, the extractive answerer's
   ranking), and for a table passage its best rows under the table's header line, grouped
   under their passage's number: ``[2] (title) sentence a … sentence b``;
-- ``"passages"``: the top ``settings.llm_passages`` passages whole (as before).
+  the model is asked for the asked thing in the excerpt's words, shown by two worked
+  examples (:data:`SENTENCE_SYSTEM_PROMPT`, :data:`EXAMPLES`);
+- ``"passages"``: the top ``settings.llm_passages`` passages whole, with the rules as they
+  were before (:data:`SYSTEM_PROMPT`).
 
 Either way ``[n]`` means ``found.sources[n - 1]``, and :attr:`Prompt.shown` holds, at that
 place, the passage as the model read it (the excerpt, or an empty text when it read none of
 it), so an answer's figures are checked against what the model saw.
 
-The system prompt is constant and comes first, so llama.cpp reuses its KV cache for it
-between questions (``cache_prompt``; the server keeps one slot, :mod:`qa.llm_server`).
+Each mode's rules and examples are constant and come first, so llama.cpp keeps their KV
+cache between questions (``cache_prompt`` in the request; its host-memory prompt cache even
+brings it back after a request of the other mode): only the excerpts and the question are
+read per question.
 """
 
 from __future__ import annotations
@@ -38,6 +43,42 @@ hỏi có tiếng Anh. Chép đúng số liệu, ngày tháng và tên riêng nh
 "Công ty X có 250 nhân viên [2]."
 - Nếu các đoạn trích không có câu trả lời, chỉ viết: "Tài liệu không có thông tin này.\""""
 
+# The sentence prompt's rules: the answer is the asked thing in the excerpt's own words (the
+# full-sentence rule above had the model restate the question, and copy its inline example
+# "Công ty X có 250 nhân viên" as an answer), shown by two worked examples. All of it is
+# constant and comes before the excerpts, so llama.cpp reads it once and keeps it cached.
+SENTENCE_SYSTEM_PROMPT = """Bạn là trợ lý hỏi đáp trên tài liệu tiếng Việt.
+Quy tắc:
+- Chỉ dùng thông tin trong các đoạn trích được đánh số [1], [2], ... của người dùng.
+- Trả lời ngắn gọn bằng tiếng Việt, kể cả khi đoạn trích hay câu hỏi có tiếng Anh: chỉ nêu \
+điều được hỏi, chép đúng từ ngữ, số liệu, ngày tháng và tên riêng của đoạn trích, không \
+nhắc lại câu hỏi.
+- Cuối câu trả lời ghi số của đoạn trích chứa câu trả lời trong ngoặc vuông.
+- Nếu các đoạn trích không có câu trả lời, chỉ viết: "Tài liệu không có thông tin này.\""""
+
+EXAMPLES = (
+    (
+        """Đoạn trích:
+[1] (Báo cáo năm 2023 của Hợp tác xã Tân Lộc) Năm 2023, hợp tác xã thu mua 640 tấn lúa \
+của xã viên. Nhờ giống lúa mới, năng suất bình quân đạt 6,8 tấn mỗi héc-ta.
+
+[2] Chi phí sản xuất năm 2023 tăng mạnh. Nguyên nhân chính là giá phân bón tăng cao.
+
+Câu hỏi: Năng suất lúa bình quân năm 2023 đạt bao nhiêu?""",
+        "Năng suất bình quân đạt 6,8 tấn mỗi héc-ta [1].",
+    ),
+    (
+        """Đoạn trích:
+[1] (Báo cáo năm 2023 của Hợp tác xã Tân Lộc) Năm 2023, hợp tác xã thu mua 640 tấn lúa \
+của xã viên.
+
+[2] Chi phí sản xuất năm 2023 tăng mạnh. Nguyên nhân chính là giá phân bón tăng cao.
+
+Câu hỏi: Vì sao chi phí sản xuất năm 2023 tăng?""",
+        "Do giá phân bón tăng cao [2].",
+    ),
+)
+
 USER_TEMPLATE = """Đoạn trích:
 {passages}
 
@@ -52,6 +93,7 @@ DEFAULT_MODE = "sentences"
 SENTENCE_BUDGET = 800
 MAX_SENTENCES = 5
 FOLLOW = True  # also show the sentence after the best one
+TITLES = True  # "[n] (document title) …": the first block of each document says its title
 
 _CHARS_PER_TOKEN = 2.5  # Vietnamese in Qwen's tokenizer, measured on the sample report
 _SOURCE_PENALTY = 0.02  # per retrieval rank, as the extractive answerer ranks
@@ -234,7 +276,9 @@ def format_items(items: list[Item], sources: list[Source]) -> dict[int, str]:
     return blocks
 
 
-def format_sentences(blocks: dict[int, str], sources: list[Source]) -> str:
+def format_sentences(
+    blocks: dict[int, str], sources: list[Source], *, titles: bool = TITLES
+) -> str:
     """The blocks under their numbers; a title already given is not repeated (overlapping
     chunks of one report), and a table's lines start on the line after the number."""
     parts = []
@@ -242,7 +286,7 @@ def format_sentences(blocks: dict[int, str], sources: list[Source]) -> str:
     for number, text in blocks.items():
         source = sources[number - 1]
         name = source.title or source.source
-        label = f"[{number}]" if name in named else _label(number, source)
+        label = f"[{number}]" if name in named or not titles else _label(number, source)
         named.add(name)
         parts.append(f"{label}{chr(10) if CELL_SEPARATOR in text else ' '}{text}")
     return "\n\n".join(parts)
@@ -258,9 +302,15 @@ def build_prompt(
     *,
     mode: str | None = None,
     picker: SentencePicker | None = None,
+    titles: bool | None = None,
 ) -> Prompt:
-    """System rules first (constant, so the server can reuse its cache), then the excerpts."""
-    from langchain_core.messages import HumanMessage, SystemMessage
+    """The mode's constant prefix first (so the server can reuse its cache), then the excerpts.
+
+    Args:
+        titles: label the sentence prompt's blocks with their document's title (default:
+            ``settings.llm_prompt_titles`` when it exists, else :data:`TITLES`).
+    """
+    from langchain_core.messages import HumanMessage
 
     mode = prompt_mode(settings, mode)
     if mode == "passages":
@@ -275,14 +325,27 @@ def build_prompt(
         count = int(getattr(settings, "llm_prompt_sentences", MAX_SENTENCES))
         items = select_items(question, sources, picker, budget=budget, max_items=count)
         blocks = format_items(items, sources)
-        body = format_sentences(blocks, sources)
+        if titles is None:
+            titles = bool(getattr(settings, "llm_prompt_titles", TITLES))
+        body = format_sentences(blocks, sources, titles=titles)
         numbers = tuple(blocks)
         shown = [replace(s, text=blocks.get(n, "")) for n, s in enumerate(sources, start=1)]
-    messages = [
-        SystemMessage(SYSTEM_PROMPT),
-        HumanMessage(USER_TEMPLATE.format(passages=body, question=question)),
+    user = HumanMessage(USER_TEMPLATE.format(passages=body, question=question))
+    return Prompt([*prefix_messages(mode), user], shown, numbers, mode)
+
+
+def prefix_messages(mode: str) -> list[Any]:
+    """What comes before the excerpts: the same for every question of a mode (cached)."""
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+    if mode == "passages":
+        return [SystemMessage(SYSTEM_PROMPT)]
+    examples = [
+        message
+        for asked, answered in EXAMPLES
+        for message in (HumanMessage(asked), AIMessage(answered))
     ]
-    return Prompt(messages, shown, numbers, mode)
+    return [SystemMessage(SENTENCE_SYSTEM_PROMPT), *examples]
 
 
 def build_messages(question: str, sources: list[Source], settings: Settings) -> list[Any]:

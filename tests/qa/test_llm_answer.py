@@ -184,6 +184,14 @@ def test_a_figure_no_passage_holds_is_never_cited() -> None:
         assert result.note and "2.500" in result.note
 
 
+def test_a_list_the_model_numbered_is_not_taken_for_figures() -> None:
+    question = "Công an thành phố huy động bao nhiêu cán bộ, chiến sĩ phòng chống dịch?"
+    listed = "Công an thành phố:\n1. huy động 1.700 cán bộ, chiến sĩ\n2. phòng, chống dịch"
+    result = _written(listed, question)
+    assert result.answerer == "local", result.note
+    assert "\n- huy động 1.700" in result.text and citations(result.text) == [1]
+
+
 def test_the_default_answerer_reads_sentences(report: Settings) -> None:
     from qa.chain import make_answerer
     from store.index import get_index

@@ -13,6 +13,7 @@ from ingest.document import CELL_SEPARATOR
 from qa.extractive import SentencePicker
 from qa.llm_prompt import (
     DEFAULT_MODE,
+    SENTENCE_SYSTEM_PROMPT,
     SYSTEM_PROMPT,
     build_prompt,
     prompt_mode,
@@ -44,8 +45,13 @@ def test_sentence_prompt_holds_the_answer_in_a_fraction_of_the_passage_prompt(
     sentences = build_prompt(found.question, found.sources, report, mode="sentences", picker=picker)
     passages = build_prompt(found.question, found.sources, report, mode="passages", picker=picker)
     print(sentences.user_text)
-    # the same constant system prompt first in both: the server's cache holds it
-    assert sentences.messages[0].content == passages.messages[0].content == SYSTEM_PROMPT
+    # each mode's rules (and the sentence mode's worked examples) come first and are the
+    # same for every question, so the server's prompt cache holds them
+    other = build_prompt("Tội phạm giảm bao nhiêu phần trăm?", found.sources, report, picker=picker)
+    assert [m.content for m in other.messages[:-1]] == [m.content for m in sentences.messages[:-1]]
+    assert sentences.messages[0].content == SENTENCE_SYSTEM_PROMPT
+    assert [m.content for m in passages.messages[:-1]] == [SYSTEM_PROMPT]
+    assert OFFICERS not in "".join(str(m.content) for m in sentences.messages[:-1])
     assert OFFICERS_SENTENCE in sentences.user_text
     assert sentences.user_text.rstrip().endswith(f"Câu hỏi: {OFFICERS}")
     assert len(sentences.user_text) < 0.45 * len(passages.user_text), (
