@@ -208,31 +208,42 @@ class _Column:
 def _columns(rows: list[Line]) -> list[_Column]:
     """Columns of the cells right of the label, by overlapping x-ranges across rows.
 
-    A column held up by one or two rows only (a stamp's mark, a stray word) is no column:
+    Figures make the columns; a short non-figure cell (a note's code "V.4") makes one only
+    where no figure column is: a seal's mark or a stray word read over two figure columns
+    ("nem" across the six-month columns of a scanned statement) must not merge them. A
+    column held up by one or two rows only (a stamp's mark, a stray word) is no column:
     what falls in it joins the label.
     """
     # the label column ends where most labels end: a stray mark inside it (a stamp's "0n")
     # must not become a column of its own
     edge = statistics.median(row.cells[0].x1 for row in rows) if rows else 0.0
-    spans = sorted(
-        (
-            (c.x0, c.x1, index)
-            for index, row in enumerate(rows)
-            for c in row.cells[1:]
-            if (is_figure(c.text) or len(c.text) <= 8) and c.x0 >= edge
-        ),
-        key=lambda s: s[0],
-    )
+    figures: list[tuple[float, float, int]] = []
+    others: list[tuple[float, float, int]] = []
+    for index, row in enumerate(rows):
+        for c in row.cells[1:]:
+            if c.x0 < edge:
+                continue
+            if is_figure(c.text):
+                figures.append((c.x0, c.x1, index))
+            elif len(c.text) <= 8:
+                others.append((c.x0, c.x1, index))
+    needed = max(2, len(rows) // 10)
+    columns = _merge_spans(figures, needed)
+    apart = [s for s in others if not any(_overlap(s[0], s[1], c.x0, c.x1) for c in columns)]
+    return sorted([*columns, *_merge_spans(apart, needed)], key=lambda c: c.x0)
+
+
+def _merge_spans(spans: list[tuple[float, float, int]], needed: int) -> list[_Column]:
+    """Overlapping x-ranges as one column each; kept when ``needed`` rows hold it up."""
     columns: list[_Column] = []
     support: list[set[int]] = []
-    for x0, x1, index in spans:
+    for x0, x1, index in sorted(spans, key=lambda s: s[0]):
         if columns and x0 < columns[-1].x1:
             columns[-1].x1 = max(columns[-1].x1, x1)
             support[-1].add(index)
         else:
             columns.append(_Column(x0, x1))
             support.append({index})
-    needed = max(2, len(rows) // 10)
     return [c for c, rows_in in zip(columns, support, strict=True) if len(rows_in) >= needed]
 
 
@@ -309,17 +320,17 @@ def _header(lines: list[Line], columns: list[_Column], values: set[int]) -> list
 
 def _merge_wrapped_labels(rows: list[list[str]]) -> list[list[str]]:
     """A label cut over two lines ("Dự phòng giảm giá chứng khoán" / "kinh doanh | 122 | …")
-    is one row: a label-only line followed by a line whose label starts in lower case."""
+    is one row: a label-only line followed by a line whose label starts in lower case, or
+    by a line of figures with no label at all (a long label set a little above its figures
+    on a scan: "Lợi nhuận kế toán trước thuế (50 = 30 + 40)" / "| 50 | 3.096.088.533.277")."""
     out: list[list[str]] = []
     for row in rows:
-        if (
-            out
-            and not any(out[-1][1:])
-            and row[0][:1].islower()
-            and out[-1][0]
-            and not out[-1][0].endswith(":")
+        label_only = bool(out) and not any(out[-1][1:]) and bool(out[-1][0])
+        if label_only and (
+            (row[0][:1].islower() and not out[-1][0].endswith(":"))
+            or (not row[0] and any(row[1:]))
         ):
-            row = [f"{out[-1][0]} {row[0]}", *row[1:]]
+            row = [f"{out[-1][0]} {row[0]}".strip(), *row[1:]]
             out[-1] = row
             continue
         out.append(row)
@@ -387,20 +398,43 @@ def _table_top(
     return k + 1, header, labels
 
 
-def _title_lines(lines: list[Line], top: int, used: list[bool]) -> list[str]:
-    """Up to four lines above a table's header: its name, period, date and unit."""
+# "(Ban hành theo Thông tư số 202/2014/TT-BTC ngày 22 tháng 12 năm 2014 của Bộ Tài chính)":
+# the form's legal reference printed over every statement page; its date is no period
+_FORM_NOTE = re.compile(r"^\(?\s*(?:ban hành (?:kèm )?theo|issued (?:with|under))\b", re.IGNORECASE)
+
+
+def _title_lines(lines: list[Line], top: int, used: list[bool]) -> tuple[list[str], int]:
+    """Up to four lines above a table's header: its name, period, date and unit.
+
+    The form's legal reference ("(Ban hành theo Thông tư số … ngày 22 tháng 12 năm 2014 …)",
+    over one or two lines) is left out: it would crowd out the company's name, and its date
+    would read as the table's period.
+
+    Returns:
+        The title's lines and the index of the first line it took.
+    """
     found: list[str] = []
     k = top - 1
+    first = top
     while k >= 0 and len(found) < 4 and not used[k]:
         line = lines[k]
         if line.is_row:
             break
         texts = [c.text for c in line.cells if not _PAGE_FURNITURE.match(c.text.strip())]
         text = " ".join(t for t in texts if len(t.strip()) > 2)
+        if text.rstrip().endswith(")") and "(" not in text and k > 0:
+            opening = " ".join(c.text for c in lines[k - 1].cells)
+            if _FORM_NOTE.match(opening.strip()):
+                k -= 2  # the reference's second line, then its first
+                first = k + 1
+                continue
+        if _FORM_NOTE.match(text.strip()):
+            text = ""
         if text:
             found.insert(0, text)
+        first = k
         k -= 1
-    return found
+    return found, first
 
 
 def lines_to_blocks(
@@ -429,7 +463,7 @@ def lines_to_blocks(
             continue
         columns = _columns([line for line in body if len(line.cells) >= 2])
         top, header_lines, label_lines = _table_top(lines, i, columns, used)
-        title_lines = _title_lines(lines, top, used)
+        title_lines, title_top = _title_lines(lines, top, used)
         rows = [_place(line.cells, columns) for line in [*label_lines, *body]]
         values = {c - 1 for c in range(1, len(columns) + 1) if any(is_figure(r[c]) for r in rows)}
         cells = _merge_wrapped_labels(rows)
@@ -437,7 +471,7 @@ def lines_to_blocks(
         if len(title.split()) < 4 and title_carry:
             title = f"{title_carry} — {title}" if title else title_carry
         title_carry = title
-        for index in range(top - len(title_lines), end + 1):
+        for index in range(title_top, end + 1):
             used[max(index, 0)] = True
         header = tuple(_header(header_lines, columns, values))
         if not any(header[1:]) and previous is not None and len(previous.header) == len(header):

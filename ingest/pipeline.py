@@ -45,7 +45,7 @@ Progress = Callable[[int, int, str], None]
 
 # bump when a loader change reads the same bytes into other text (tables, OCR, pdfium):
 # every file is then re-read once on its next ingest
-READER_VERSION = 2
+READER_VERSION = 3  # 3: figure columns a mark cannot merge, labels above their figures
 
 
 class IngestBusyError(UserError):

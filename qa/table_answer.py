@@ -91,6 +91,39 @@ def well_formed(figure: str) -> bool:
     return bool(_WELL_FORMED.match(" ".join(figure.split())))
 
 
+_GROUPS = re.compile(r"^(\(?-?\s*)(\d{1,3})((?:[.,]\d+)+)(\s*\)?)$")
+
+
+def regrouped(figure: str, row: tuple[str, ...] = ()) -> str | None:
+    """A figure whose only fault is a lost separator, with it put back; else ``None``.
+
+    OCR reading "3.096.088.533.277" often drops a dot ("3.096.088.533277"): every group
+    after the first then still holds a multiple of three digits, so no digit is lost and
+    the separator's place is certain. A run that could also be two cells glued together
+    ("100.451372.183.676.511") is refused: the figure may not have more digits than the
+    longest well-formed figure of its row.
+
+    Args:
+        row: the row's cells, to compare the figure's length with its neighbours'.
+    """
+    match = _GROUPS.match(" ".join(figure.split()))
+    if match is None:
+        return None
+    opening, first, rest, closing = match.groups()
+    separator = rest[0]
+    groups = rest[1:].split(separator)
+    if any(ch in "".join(groups) for ch in ".,") or any(len(g) % 3 for g in groups):
+        return None
+    digits = first + "".join(groups)
+    neighbours = [
+        sum(ch.isdigit() for ch in cell) for cell in row if is_figure(cell) and well_formed(cell)
+    ]
+    if not neighbours or len(digits) > max(neighbours):
+        return None
+    triples = [digits[max(0, i - 3) : i] for i in range(len(digits), 0, -3)][::-1]
+    return f"{opening}{separator.join(triples)}{closing}"
+
+
 def table_rows(sources: list[Source]) -> list[TableRow]:
     """The rows of every retrieved table chunk, in retrieval order."""
     rows: list[TableRow] = []
@@ -338,7 +371,11 @@ def table_answer(
         )
         return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive", note=note)
     column = _column_name(row, found.column)
-    if is_figure(found.value) and not well_formed(found.value):
+    value = found.value
+    repaired = None if well_formed(value) else regrouped(value, row.cells)
+    if repaired is not None:
+        value = repaired
+    elif is_figure(value) and not well_formed(value):
         note = (
             f"Ô số liệu '{found.value}' (dòng '{label}', cột '{column}') bị đọc sai khi nhận dạng "
             "chữ, không dùng; hãy xem trang gốc "
@@ -351,25 +388,48 @@ def table_answer(
             f"(the row has no figure in that column)."
         )
         return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive", note=note)
-    text = f"{label} — {column}: {found.value} [{row.source_number}]"
-    note = None
-    tied = [i for i in found.also if i < len(row.cells) and is_figure(row.cells[i])]
+    text = f"{label} — {column}: {value} [{row.source_number}]"
+    notes: list[str] = []
+    if repaired is not None:
+        notes.append(
+            f"Ô số liệu đọc được là '{found.value}'; dấu phân cách bị mất khi nhận dạng chữ "
+            f"đã được đặt lại: {value} (OCR lost a separator in '{found.value}'; the digits "
+            "are as read)."
+        )
+    tied = [i for i in found.also if _shown(row, i) is not None]
     if tied:
-        text += " (" + "; ".join(f"{_column_name(row, i)}: {row.cells[i]}" for i in tied) + ")"
-        note = (
+        text += " (" + "; ".join(f"{_column_name(row, i)}: {_shown(row, i)}" for i in tied) + ")"
+        notes.append(
             "Nhiều cột khớp câu hỏi như nhau; hãy xem tiêu đề cột "
             "(several columns fit the question equally: check the column headers)."
         )
     if not found.named_column:
         others = [
-            f"{_column_name(row, i)}: {row.cells[i]}"
+            f"{_column_name(row, i)}: {_shown(row, i)}"
             for i in range(1, len(row.cells))
-            if i != found.column and is_figure(row.cells[i])
+            if i != found.column and _shown(row, i) is not None
         ]
         if others:
             text += " (" + "; ".join(others) + ")"
-        note = (
+        notes.append(
             "Câu hỏi không nêu cột nào; đây là cột số liệu đầu tiên của bảng "
             "(the question names no column: the first figure column is given)."
         )
-    return Answer(text, False, sources, question, "extractive", quotes=[row.line], note=note)
+    return Answer(
+        text,
+        False,
+        sources,
+        question,
+        "extractive",
+        quotes=[row.line],
+        note=" ".join(notes) or None,
+    )
+
+
+def _shown(row: TableRow, index: int) -> str | None:
+    """A cell fit to be stated beside the answer: a well-formed figure, or one whose lost
+    separator was put back; a figure OCR broke is left out rather than stated."""
+    cell = row.cells[index] if index < len(row.cells) else ""
+    if not is_figure(cell):
+        return None
+    return cell if well_formed(cell) else regrouped(cell, row.cells)

@@ -10,7 +10,7 @@ import pytest
 
 from ingest.chunking import chunk_document
 from ingest.document import LoadedDocument
-from ingest.layout import Word, group_lines, split_cells
+from ingest.layout import Word, group_lines, split_cells, words_to_blocks
 from ingest.loaders import LoadOptions, load
 from tests.report_files import (
     HEADER,
@@ -45,9 +45,7 @@ def test_statement_rows_keep_their_cells_in_order(tmp_path: Path, kind: str) -> 
 
 
 @pytest.mark.parametrize("kind", sorted(WRITERS))
-def test_every_chunk_of_a_table_starts_with_its_title_and_header(
-    tmp_path: Path, kind: str
-) -> None:
+def test_every_chunk_of_a_table_starts_with_its_title_and_header(tmp_path: Path, kind: str) -> None:
     document = load(WRITERS[kind](tmp_path / f"bao-cao.{kind}"), LoadOptions(ocr="off"))
 
     balance_sheet = tables(document)[0]
@@ -63,7 +61,7 @@ def test_every_chunk_of_a_table_starts_with_its_title_and_header(
 
 
 def test_group_headers_name_both_columns_under_them(tmp_path: Path) -> None:
-    """"Quý II" and "Lũy kế 6 tháng" each span two columns of figures in a PDF text layer."""
+    """ "Quý II" and "Lũy kế 6 tháng" each span two columns of figures in a PDF text layer."""
     document = load(write_text_pdf(tmp_path / "kqkd.pdf"), LoadOptions(ocr="off"))
 
     income = tables(document)[1]
@@ -117,3 +115,90 @@ def test_two_dot_grouped_figures_set_close_are_two_cells() -> None:
         "7.047.730.548.255",
         "5.686.840.161.996",
     ]
+
+
+def _words(line: str, x: float, y: float, size: float = 9.0) -> list[Word]:
+    """The words of ``line`` set from ``x`` on a baseline box at ``y`` (about 0.5 em a letter)."""
+    out = []
+    for text in line.split():
+        width = 0.5 * size * len(text)
+        out.append(Word(text, x, y, x + width, y + size))
+        x += width + 0.3 * size
+    return out
+
+
+# an income statement as a scan reads it: two columns for the quarter, two for six months
+_COLUMNS = (300, 390, 480, 570)
+_STATEMENT = [
+    (
+        "Doanh thu thuần",
+        ("16.744.609.675.338", "16.665.240.843.085", "29.710.014.531.774", "30.790.131.102.851"),
+    ),
+    (
+        "Chi phí bán hàng",
+        ("3.711.347.500.232", "3.574.887.401.068", "6.881.104.683.532", "6.670.162.682.244"),
+    ),
+    ("Chi phí khác", ("54.670.351.500", "51.974.230.124", "102.095.920.432", "98.678.566.115")),
+]
+
+
+def _statement_words(mark: str = "") -> list[Word]:
+    words = _words("Công ty Cổ phần Sữa Hòa Bình", 40, 20)
+    words += _words("Báo cáo kết quả hoạt động kinh doanh quý II năm 2025", 40, 34)
+    words += _words("Mẫu B 02a - DN", 560, 48)
+    words += _words("(Ban hành theo Thông tư số 202/2014/TT-BTC", 480, 60)
+    words += _words("ngày 22 tháng 12 năm 2014 của Bộ Tài chính)", 480, 72)
+    words += _words("Quý II kết thúc ngày", 330, 96) + _words("Sáu tháng kết thúc ngày", 500, 96)
+    for x, text in zip(_COLUMNS, ("30/6/2025", "30/6/2024", "30/6/2025", "30/6/2024"), strict=True):
+        words += _words(text, x + 15, 108)
+    y = 130.0
+    for label, figures in _STATEMENT:
+        words += _words(label, 40, y)
+        for x, figure in zip(_COLUMNS, figures, strict=True):
+            words += _words(figure, x, y)
+        y += 20
+        if mark and label == "Chi phí bán hàng":
+            # a seal's stroke read as a short word, running over both six-month columns
+            words.append(Word("trì", 150, y - 8, 160, y + 1))
+            words.append(Word(mark, 530, y - 8, 590, y + 1))
+    # a long label set above its figures, as scans of two-line rows come out
+    words += _words("Lợi nhuận kế toán trước thuế (50)", 40, y)
+    for x, figure in zip(
+        _COLUMNS,
+        ("3.096.088.533.277", "3.308.642.928.230", "5.047.384.728.800", "6.014.483.329.952"),
+        strict=True,
+    ):
+        words += _words(figure, x, y + 8)
+    return words
+
+
+def test_a_mark_over_two_figure_columns_does_not_merge_them() -> None:
+    blocks, _ = words_to_blocks(_statement_words(mark="nem"), page=1)
+    table = next(b.table for b in blocks if b.table is not None)
+    row = next(r for r in table.rows if r[0] == "Chi phí khác")
+    assert list(row[1:]) == list(_STATEMENT[2][1])
+    assert list(table.header[1:]) == [
+        "Quý II kết thúc ngày 30/6/2025",
+        "Quý II kết thúc ngày 30/6/2024",
+        "Sáu tháng kết thúc ngày 30/6/2025",
+        "Sáu tháng kết thúc ngày 30/6/2024",
+    ]
+
+
+def test_a_label_set_above_its_figures_is_their_row() -> None:
+    blocks, _ = words_to_blocks(_statement_words(), page=1)
+    table = next(b.table for b in blocks if b.table is not None)
+    assert table.rows[-1][:2] == (
+        "Lợi nhuận kế toán trước thuế (50)",
+        "3.096.088.533.277",
+    )
+
+
+def test_the_forms_legal_reference_is_no_part_of_the_table_title() -> None:
+    blocks, _ = words_to_blocks(_statement_words(), page=1)
+    table = next(b.table for b in blocks if b.table is not None)
+    assert table.title.startswith("Công ty Cổ phần Sữa Hòa Bình — Báo cáo kết quả")
+    assert "Thông tư" not in table.title and "2014" not in table.title
+    assert "Thông tư" not in " ".join(table.header)
+    # the title's lines are the table's, not a paragraph of their own as well
+    assert not [b for b in blocks if b.table is None and "Hòa Bình" in b.text]

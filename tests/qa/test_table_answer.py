@@ -8,7 +8,7 @@ import pytest
 
 from ingest.pipeline import ingest
 from qa.api import answer
-from qa.table_answer import table_answer, well_formed
+from qa.table_answer import regrouped, table_answer, well_formed
 from qa.types import Source
 from tests.conftest import make_settings
 from tests.report_files import write_docx, write_text_pdf
@@ -109,6 +109,42 @@ def test_an_ocr_damaged_figure_is_not_stated() -> None:
 
     assert result is not None and result.abstained
     assert result.note and "OCR" in result.note
+
+
+def test_a_figure_that_lost_only_a_separator_is_stated_with_it_put_back() -> None:
+    header = ("Chỉ tiêu", "Mã số", "Quý II năm 2025", "Quý II năm 2024", "Lũy kế 2025")
+    text = (
+        "Báo cáo kết quả kinh doanh quý II năm 2025\n"
+        "Lợi nhuận kế toán trước thuế | 50 | 3.096.088.533277 | 3.308.642.928.230"
+        " | 5.047384.728.800"
+    )
+    question = "Lợi nhuận kế toán trước thuế quý II năm 2025 là bao nhiêu?"
+    result = table_answer(question, [source(text, header)])
+
+    assert result is not None and not result.abstained, result
+    assert "3.096.088.533.277 [1]" in result.text
+    assert result.note and "3.096.088.533277" in result.note  # the reader is told
+
+
+def test_two_cells_read_as_one_figure_are_not_regrouped_into_one() -> None:
+    header = ("Chỉ tiêu", "Quý II năm 2025", "Quý II năm 2024")
+    text = (
+        "Kết quả kinh doanh\nDoanh thu tài chính | 376.333.100451372.183.676.511 | 372.183.676.511"
+    )
+    result = table_answer(
+        "Doanh thu tài chính quý II năm 2025 là bao nhiêu?", [source(text, header)]
+    )
+
+    assert result is not None and result.abstained and result.note and "OCR" in result.note
+
+
+def test_regrouped_puts_back_only_certain_separators() -> None:
+    row = ("Chi phí", "462.271.916.899", "455.702.658.579")
+    assert regrouped("455.702658.579", row) == "455.702.658.579"
+    assert regrouped("(17.130.282473)", row) == "(17.130.282.473)"
+    assert regrouped("3.71143474500232", row) is None  # 14 digits after the first dot
+    assert regrouped("64294.446.778", row) is None  # a first group of five
+    assert regrouped("455.702658.579", ("Chi phí", "455.702658.579")) is None  # nothing to compare
 
 
 def test_a_why_question_is_not_answered_with_a_cell() -> None:
