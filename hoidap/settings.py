@@ -105,6 +105,9 @@ class Settings:
     fusion: str = "convex"  # or "rrf"; convex won on vinewsqa-dev (see README)
     dense_weight: float = 0.3
     lexical_weight: float = 0.7
+    # share of the lexical weight given to the diacritic-free index for an accented question:
+    # OCR slips marks ("Trụ sớ", "CÔNG BÓ") that only the folded index still matches
+    folded_weight: float = 0.0
     bm25_k1: float = 1.2
     bm25_b: float = 0.5
     rrf_k: int = 60

@@ -162,14 +162,21 @@ class HybridRetriever:
         dense_query = restorer.restore(question) if folded and restorer else question
         dense = self.index.dense_search(dense_query, fetch, snapshot=snapshot)
         lexical = self.index.lexical_search(question, fetch, folded=folded, snapshot=snapshot)
+        share = 0.0 if folded else self.settings.folded_weight
+        loose = (
+            self.index.lexical_search(question, fetch, folded=True, snapshot=snapshot)
+            if share > 0
+            else []
+        )
         dense_scores = {h.chunk_id: h.similarity for h in dense}
         lexical_scores = dict(lexical)
-        weights = [self.settings.dense_weight, self.settings.lexical_weight]
+        lexical_weight = self.settings.lexical_weight
+        weights = [self.settings.dense_weight, lexical_weight * (1 - share), lexical_weight * share]
         if self.settings.fusion == "convex":
-            fused = fuse_convex([dense_scores, lexical_scores], weights)
+            fused = fuse_convex([dense_scores, lexical_scores, dict(loose)], weights)
         else:
             fused = fuse_rrf(
-                [[h.chunk_id for h in dense], [cid for cid, _ in lexical]],
+                [[h.chunk_id for h in dense], [cid for cid, _ in lexical], [c for c, _ in loose]],
                 weights,
                 self.settings.rrf_k,
             )

@@ -25,8 +25,12 @@ _DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d
 _DATE_WORDS = re.compile(r"ngay (\d{1,2}) thang (\d{1,2}) nam ((?:19|20)\d{2})")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-# a row label's numbering and formula: "IV.", "1.", "(*)", "(100=110+120)"
-_LABEL_NOISE = re.compile(r"^\s*(?:[IVXivx]+|\d+|[a-zđ])\s*[.)]\s*|\(\*\)|\([\d\s=+\-–,.]+\)")
+# a row label's numbering, formula and note reference: "IV.", "1.", "B.", "a)", "(*)",
+# "(100=110+120)", "V.22" (a text layer sets the "Thuyết minh" code right after the label)
+_LABEL_NOISE = re.compile(
+    r"^\s*(?:[IVXivx]+|\d+|[a-zđA-ZĐ])\s*[.)]\s*|\(\*\)|\([\d\s=+\-–,.]+\)"
+    r"|\b[IVXivx]{1,4}\.\d{1,2}[a-z]?\b"
+)
 # words that name a column (a period), not a row
 # what a cell can answer: a figure, or a question that names no kind ("X quý II?")
 _FIGURE_KINDS = frozenset({"quantity", "other", "thing"})

@@ -147,6 +147,19 @@ def test_regrouped_puts_back_only_certain_separators() -> None:
     assert regrouped("455.702658.579", ("Chi phí", "455.702658.579")) is None  # nothing to compare
 
 
+@pytest.mark.parametrize(
+    "label", ["B. Vốn chủ sở hữu (400=410+430)", "I. Vốn chủ sở hữu V.22", "a) Vốn chủ sở hữu"]
+)
+def test_a_row_numbered_with_a_letter_or_carrying_its_note_code_is_found(label: str) -> None:
+    header = ("Chỉ tiêu", "Mã số", "Số cuối quý", "Số đầu năm")
+    text = f"Đơn vị tính: Đồng\n{label} | 400 | 1 256 445 745 860 | 1 282 003 432 436"
+    question = "Vốn chủ sở hữu cuối quý 2 năm 2025 là bao nhiêu?"
+    result = table_answer(question, [source(text, header)])
+
+    assert result is not None and not result.abstained, result
+    assert "Số cuối quý: 1 256 445 745 860 [1]" in result.text
+
+
 def test_a_why_question_is_not_answered_with_a_cell() -> None:
     header = ("Chỉ tiêu", "Quý 02 Năm nay", "Quý 02 Năm trước")
     text = "Kết quả kinh doanh\nDoanh thu hoạt động tài chính | 10 957 783 131 | 8 680 311 261"
