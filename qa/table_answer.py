@@ -32,6 +32,9 @@ _LABEL_NOISE = re.compile(
     r"|\b[IVXivx]{1,4}\.\d{1,2}[a-z]?\b"
 )
 # words that name a column (a period), not a row
+# a label of only these words names no line of its own ("Số", "Tổng cộng", "Khác": a total
+# or an OCR fragment): a question's "số" ("có số là gì") must not pick that row
+_GENERIC_LABEL = frozenset({"so", "tong", "cong", "khac", "cuoi", "dau", "ky", "nam", "du"})
 # what a cell can answer: a figure, or a question that names no kind ("X quý II?")
 _FIGURE_KINDS = frozenset({"quantity", "other", "thing"})
 # a question about a change between two cells is answered by a sentence, not by one cell
@@ -275,7 +278,7 @@ def find_cell(question: str, sources: list[Source]) -> CellAnswer | None:
     for order, row in enumerate(rows):
         label = _label_words(row.label)
         share, hits = _row_score(words, label)
-        if share < 0.85 or hits < min(2, len(label)):
+        if share < 0.85 or hits < min(2, len(label)) or set(label) <= _GENERIC_LABEL:
             continue
         if not any(is_figure(c) for c in row.cells[1:]):
             continue

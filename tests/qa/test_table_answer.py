@@ -160,6 +160,18 @@ def test_a_row_numbered_with_a_letter_or_carrying_its_note_code_is_found(label: 
     assert "Số cuối quý: 1 256 445 745 860 [1]" in result.text
 
 
+def test_a_total_row_labelled_only_so_is_no_answer_to_a_question_about_a_number() -> None:
+    header = ("Chỉ tiêu", "30/6/2025 VND", "30/6/2024 VND")
+    text = (
+        "Chi phí tài chính\n"
+        "Chi phí lãi vay | 160.359.539.297 | 150.689.872.732\n"
+        "Số | 151.313.000.604 | 190.168.942.370"
+    )
+    question = "Giấy chứng nhận đăng ký doanh nghiệp của công ty có số là gì?"
+
+    assert table_answer(question, [source(text, header)]) is None
+
+
 def test_a_why_question_is_not_answered_with_a_cell() -> None:
     header = ("Chỉ tiêu", "Quý 02 Năm nay", "Quý 02 Năm trước")
     text = "Kết quả kinh doanh\nDoanh thu hoạt động tài chính | 10 957 783 131 | 8 680 311 261"
