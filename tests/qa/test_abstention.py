@@ -71,7 +71,7 @@ ANSWERABLE = [
         "Ai nhận Cờ “Đơn vị xuất sắc trong phong trào thi đua năm 2021” của Chính phủ?",
         "Nguyễn Văn Thuận",
     ),
-    ("Công an TP Cần Thơ được tặng Huân chương Chiến công hạng nhì năm nào?", "Năm 2021"),
+    ("Công an TP Cần Thơ được tặng Huân chương Chiến công hạng nhì năm nào?", "2021"),
     # typed without diacritics
     ("toi pham xam pham trat tu xa hoi giam bao nhieu phan tram", "32,2%"),
     ("co bao nhieu ca nhan duoc khen thuong", "2.711 cá nhân"),
