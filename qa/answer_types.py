@@ -163,7 +163,12 @@ _NUMBER_WORDS = frozenset(
 )
 _TIME_UNITS = frozenset({"nam", "thang", "tuan", "ngay", "gio", "phut", "quy", "ky"})
 # Figures after these words are dates, ordinals or names, not counts ("năm 2021", "lần thứ 4").
-_NOT_COUNT_BEFORE = frozenset({"nam", "ngay", "thang", "khoa", "thu", "quy", "gio", "luc", "so"})
+# a number after these names a thing (a version, a page, an article), it counts nothing:
+# "phiên bản 1.4", "trang 12", "Điều 5"
+_NOT_COUNT_BEFORE = frozenset(
+    {"nam", "ngay", "thang", "khoa", "thu", "quy", "gio", "luc", "so", "ban", "trang", "dieu"}
+    | {"khoan", "muc", "chuong"}
+)
 # What may open a clause before its date: "Năm 2021, …", "Trong tháng 3, …".
 _DATE_LEAD = frozenset(
     {"nam", "ngay", "thang", "trong", "vao", "tu", "den", "cuoi", "dau", "giua", "tai", "luc"}

@@ -67,7 +67,7 @@ def test_the_unit_counted_is_read_with_and_without_diacritics() -> None:
 
 
 def test_a_machine_is_not_a_how_many() -> None:
-    """"máy" (machine) and "mấy" (how many) both fold to "may"."""
+    """ "máy" (machine) and "mấy" (how many) both fold to "may"."""
     with_marks = classify("Công an thành phố có bao nhiêu máy bay?")
     without = classify("cong an thanh pho co bao nhieu may bay")
     assert with_marks.unit == "máy bay" and "may" in with_marks.focus
@@ -76,7 +76,7 @@ def test_a_machine_is_not_a_how_many() -> None:
 
 
 def test_head_and_first_are_not_where() -> None:
-    """"đầu" (head, first) folds like "đâu" (where)."""
+    """ "đầu" (head, first) folds like "đâu" (where)."""
     leader = classify("Ai là người đứng đầu Công an thành phố?")
     assert leader.kind == "person" and "dau" in leader.focus
     assert classify("Đầu tiên Công an thành phố làm gì?").kind == "thing"
@@ -84,10 +84,18 @@ def test_head_and_first_are_not_where() -> None:
 
 def test_focus_is_the_subject_without_question_words() -> None:
     assert classify("Công an thành phố được thành lập năm nào?").focus == (
-        "cong", "an", "thanh", "pho", "lap",
+        "cong",
+        "an",
+        "thanh",
+        "pho",
+        "lap",
     )
     assert classify("cong an thanh pho duoc thanh lap nam nao").focus == (
-        "cong", "an", "thanh", "pho", "lap",
+        "cong",
+        "an",
+        "thanh",
+        "pho",
+        "lap",
     )
     # "cờ" and "vị" are the subject, though they fold to the question words "có" and "vì"
     focus = classify("Ai nhận Cờ Đơn vị xuất sắc?").focus
@@ -129,9 +137,7 @@ def test_a_figure_counting_something_else_does_not() -> None:
     reason = check(AMBULANCES, "Công an tỉnh có 12 xe cứu thương [1].", passage)
     assert reason is not None and "xe cứu thương" in reason
     reason = check(AMBULANCES, MEDALS, MEDALS)
-    assert reason == (
-        "không có con số nào về 'xe cứu thương' (no figure counting 'xe cứu thương')"
-    )
+    assert reason == ("không có con số nào về 'xe cứu thương' (no figure counting 'xe cứu thương')")
 
 
 def test_a_sentence_without_any_figure_does_not_answer_how_many() -> None:
@@ -144,6 +150,16 @@ def test_a_table_row_gives_the_unit_before_the_figure() -> None:
     assert check(AMBULANCES, row, row) is None
     other_row = "Xe cứu hỏa | 5 | 7"
     assert check(AMBULANCES, other_row, other_row) is not None
+
+
+def test_a_version_number_is_no_figure_of_what_is_asked() -> None:
+    question = classify("Bản số hóa phải có độ phân giải tối thiểu bao nhiêu?")
+    passage = (
+        "a) Định dạng Portable Document Format (.pdf), phiên bản 1.4 trở lên; "
+        "b) Ảnh màu; c) Bản số hóa có độ phân giải tối thiểu: 200 dpi;"
+    )
+    assert check(question, "Độ phân giải tối thiểu là 1.4 trở lên [1].", passage) is not None
+    assert check(question, "Độ phân giải tối thiểu là 200 dpi [1].", passage) is None
 
 
 def test_percent_and_multi_syllable_units() -> None:
@@ -176,7 +192,7 @@ def test_money_needs_a_currency_after_the_figure() -> None:
 
 
 def test_a_figure_from_the_question_is_not_an_answer() -> None:
-    """"Covid-19" holds 19, which answers nothing."""
+    """ "Covid-19" holds 19, which answers nothing."""
     officers = classify("Có bao nhiêu người tham gia phòng chống dịch Covid-19?")
     sentence = "Nhiều người tham gia phòng chống dịch Covid-19."
     assert check(officers, sentence, sentence) is not None
