@@ -112,6 +112,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         return 0
     print(result.text)
+    if result.note:  # why it abstained, or what to check (a figure OCR misread, a column)
+        print(f"\nGhi chú (note): {result.note}")
     if result.sources:
         print("\nNguồn:")
         for number, source in enumerate(result.sources, start=1):
