@@ -76,6 +76,9 @@ class ExtractiveAnswerer:
     index: Index
     name: str = "extractive"
     note: str | None = None  # why a model answerer that was asked for is not used
+    # its quotes pass qa.answer_types.check with their headings, title and neighbours as
+    # context: a caller need not (and cannot, lacking that context) check them again
+    checks_answer_types: bool = True
 
     def picker(self) -> SentencePicker:
         restorer = self.index.lexical.restorer

@@ -390,11 +390,13 @@ class LLMAnswerer:
     def _fallback(self, found: Retrieval, why: str, kind: AnswerType | None = None) -> Answer:
         """The extractive answer, unless its quote is not of the type asked for either.
 
-        The extractive answerer checks its quote itself; this is checked again because
-        ``fallback`` may be any callable, and an abstention must never become a quote.
+        The extractive answerer checks its quote itself, with the context the quote needs
+        (the list heading above it, the report's title, the signature line beside it);
+        another ``fallback`` callable's answer is checked here, since an abstention must
+        never become a quote.
         """
         answer = self.fallback(found)
-        if not answer.abstained:
+        if not answer.abstained and not getattr(self.fallback, "checks_answer_types", False):
             kind = kind or classify(found.question)
             quoted = [
                 found.sources[n - 1].text

@@ -111,8 +111,10 @@ def test_local_answer_cites_the_passage_that_holds_its_figure(
         items.append(item)
     final = items[-1]
     assert isinstance(final, Answer) and first is not None
-    print(f"local (sentences): first token {first - started:.1f} s, "
-          f"total {time.perf_counter() - started:.1f} s: {final.text!r}")
+    print(
+        f"local (sentences): first token {first - started:.1f} s, "
+        f"total {time.perf_counter() - started:.1f} s: {final.text!r}"
+    )
     assert final.answerer == "local", final.note
     assert "1.700" in final.text or "1700" in final.text
     cited = citations(final.text)
@@ -126,10 +128,22 @@ def test_local_answer_cites_the_passage_that_holds_its_figure(
 
 
 CITED = [
-    Source("a.txt", "Báo cáo", None, "a", 1.0,
-           "Công an thành phố huy động 1.700 cán bộ, chiến sĩ tham gia phòng, chống dịch."),
-    Source("a.txt", "Báo cáo", None, "b", 0.9,
-           "Năm 2021, Công an TP Cần Thơ được tặng Huân chương Chiến công hạng nhì."),
+    Source(
+        "a.txt",
+        "Báo cáo",
+        None,
+        "a",
+        1.0,
+        "Công an thành phố huy động 1.700 cán bộ, chiến sĩ tham gia phòng, chống dịch.",
+    ),
+    Source(
+        "a.txt",
+        "Báo cáo",
+        None,
+        "b",
+        0.9,
+        "Năm 2021, Công an TP Cần Thơ được tặng Huân chương Chiến công hạng nhì.",
+    ),
     Source("b.txt", "Khác", None, "c", 0.8, "Giá vé máy bay tăng mạnh dịp Tết."),
 ]
 
@@ -146,9 +160,64 @@ def _written(answer_text: str, question: str, prompt: str = "sentences") -> Answ
         raise AssertionError("finish() must not call the model")
 
     answerer = LLMAnswerer(
-        "local", Settings(), no_endpoint, extractive, lambda found: 1.0, prompt=prompt  # type: ignore[arg-type]
+        "local",
+        Settings(),
+        no_endpoint,
+        extractive,
+        lambda found: 1.0,
+        prompt=prompt,  # type: ignore[arg-type]
     )
     return answerer.finish(answer_text, Retrieval(question, CITED))
+
+
+CIRCULAR = Source(
+    "thong-tu.pdf",
+    "Thông tư quy định tiêu chuẩn dữ liệu",
+    3,
+    "c9",
+    1.0,
+    "Điều 6. Tiêu chuẩn dữ liệu thông tin đầu vào\n\n"
+    "1. Tài liệu lưu trữ điện tử được số hóa từ tài liệu lưu trữ nền giấy\n\n"
+    "a) Định dạng Portable Document Format (.pdf), phiên bản 1.4 trở lên;\n\n"
+    "b) Ảnh màu; c) Độ phân giải tối thiểu: 200 dpi;",  # two items on one line, as OCR reads
+)
+
+
+class _Quoting:
+    """The extractive answerer's part here: quotes checked with their headings."""
+
+    checks_answer_types = True
+
+    def __call__(self, found: Retrieval) -> Answer:
+        return extractive_answer(
+            found.question, found.sources, SentencePicker(), threshold=0.45, max_sentences=2
+        )
+
+
+def test_a_refused_model_answer_gives_the_quote_its_list_heading_makes_right() -> None:
+    """The quote "c) Độ phân giải tối thiểu: 200 dpi" answers only under its heading
+    ("1. Tài liệu lưu trữ … số hóa …"): the fallback must not be checked again without it."""
+    question = (
+        "Tài liệu lưu trữ số hóa từ tài liệu nền giấy phải có độ phân giải tối thiểu bao nhiêu?"
+    )
+
+    def no_endpoint(settings: Settings) -> object:
+        raise AssertionError("finish() must not call the model")
+
+    answerer = LLMAnswerer(
+        "local",
+        Settings(),
+        no_endpoint,
+        _Quoting(),
+        lambda found: 1.0,  # type: ignore[arg-type]
+    )
+    result = answerer.finish(
+        "Độ phân giải tối thiểu là 1.4 trở lên [1].", Retrieval(question, [CIRCULAR])
+    )
+
+    assert not result.abstained, result.note
+    assert "200 dpi" in result.text and "1.4" not in result.text
+    assert result.answerer == "extractive"
 
 
 @pytest.mark.parametrize("prompt", ["sentences", "passages"])
@@ -201,7 +270,6 @@ def test_the_default_answerer_reads_sentences(report: Settings) -> None:
     inner = responder.inner  # type: ignore[attr-defined]
     assert inner.prompt == "sentences"
     assert inner.picker is not None  # the corpus's word weights, as the extractive answerer's
-
 
 
 def test_nothing_relevant_abstains_without_calling_the_model(report: Settings) -> None:
