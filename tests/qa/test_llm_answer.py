@@ -10,7 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -148,13 +148,21 @@ CITED = [
 ]
 
 
-def _written(answer_text: str, question: str, prompt: str = "sentences") -> Answer:
-    """What the user gets when the model wrote ``answer_text`` (no model is called)."""
+def _quote(found: Retrieval) -> Answer:
+    return extractive_answer(
+        found.question, found.sources, SentencePicker(), threshold=0.45, max_sentences=2
+    )
 
-    def extractive(found: Retrieval) -> Answer:
-        return extractive_answer(
-            found.question, found.sources, SentencePicker(), threshold=0.45, max_sentences=2
-        )
+
+def _written(
+    answer_text: str,
+    question: str,
+    prompt: str = "sentences",
+    *,
+    fallback: Callable[[Retrieval], Answer] = _quote,
+    sources: list[Source] = CITED,
+) -> Answer:
+    """What the user gets when the model wrote ``answer_text`` (no model is called)."""
 
     def no_endpoint(settings: Settings) -> object:
         raise AssertionError("finish() must not call the model")
@@ -162,12 +170,12 @@ def _written(answer_text: str, question: str, prompt: str = "sentences") -> Answ
     answerer = LLMAnswerer(
         "local",
         Settings(),
-        no_endpoint,
-        extractive,
+        no_endpoint,  # type: ignore[arg-type]
+        fallback,
         lambda found: 1.0,
-        prompt=prompt,  # type: ignore[arg-type]
+        prompt=prompt,
     )
-    return answerer.finish(answer_text, Retrieval(question, CITED))
+    return answerer.finish(answer_text, Retrieval(question, sources))
 
 
 CIRCULAR = Source(
@@ -189,9 +197,7 @@ class _Quoting:
     checks_answer_types = True
 
     def __call__(self, found: Retrieval) -> Answer:
-        return extractive_answer(
-            found.question, found.sources, SentencePicker(), threshold=0.45, max_sentences=2
-        )
+        return _quote(found)
 
 
 def test_a_refused_model_answer_gives_the_quote_its_list_heading_makes_right() -> None:
@@ -201,19 +207,8 @@ def test_a_refused_model_answer_gives_the_quote_its_list_heading_makes_right() -
         "Tài liệu lưu trữ số hóa từ tài liệu nền giấy phải có độ phân giải tối thiểu bao nhiêu?"
     )
 
-    def no_endpoint(settings: Settings) -> object:
-        raise AssertionError("finish() must not call the model")
-
-    answerer = LLMAnswerer(
-        "local",
-        Settings(),
-        no_endpoint,
-        _Quoting(),
-        lambda found: 1.0,  # type: ignore[arg-type]
-    )
-    result = answerer.finish(
-        "Độ phân giải tối thiểu là 1.4 trở lên [1].", Retrieval(question, [CIRCULAR])
-    )
+    written = "Độ phân giải tối thiểu là 1.4 trở lên [1]."
+    result = _written(written, question, fallback=_Quoting(), sources=[CIRCULAR])
 
     assert not result.abstained, result.note
     assert "200 dpi" in result.text and "1.4" not in result.text
