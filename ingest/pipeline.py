@@ -30,13 +30,15 @@ from pathlib import Path
 from hoidap.errors import UserError
 from hoidap.files import file_sha256
 from hoidap.settings import Settings, get_settings
-from ingest.chunking import chunk_document
-from ingest.document import Block, LoadedDocument, LoaderError, table_block
+from ingest.chunking import Chunk, chunk_document
+from ingest.document import Block, LoadedDocument, LoaderError, Table, render_cells, table_block
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadOptions, load, unsupported_message
 from ingest.loaders.base import PageProgress
 from ingest.normalize import normalize_query, normalize_text
+from ingest.statements import safe_build
 from store.index import ChunkRecord, Index, get_index
 from store.manifest import DocumentRecord, Manifest
+from store.statements import STATEMENTS_VERSION, DocumentStatements
 from store.vectors import WRITE_ERRNOS, StoreWriteError, write_failure_message
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,7 @@ class _Pending:
     size: int
     document: LoadedDocument
     chunks: list[ChunkRecord]
+    statements: DocumentStatements | None = None
 
 
 def index_recipe(settings: Settings, path: Path | None = None) -> str:
@@ -112,7 +115,7 @@ def index_recipe(settings: Settings, path: Path | None = None) -> str:
     recipe = (
         f"chunks={settings.chunk_size}/{settings.chunk_overlap};"
         f"model={settings.embedding_model};backend={settings.embedding_backend};"
-        f"reader={READER_VERSION}"
+        f"reader={READER_VERSION};statements={STATEMENTS_VERSION}"
     )
     if path is not None and path.suffix.lower() == ".pdf":
         recipe += f";ocr={settings.ocr}@{settings.ocr_dpi}"
@@ -311,7 +314,31 @@ def _prepare(
         )
         for c in pieces
     ]
-    return _Pending(source, sha256, path.stat().st_size, document, chunks)
+    statements = safe_build(document, readable(source), display_name(path), _locator(pieces, chunks))
+    return _Pending(source, sha256, path.stat().st_size, document, chunks, statements)
+
+
+def _locator(
+    pieces: list[Chunk], chunks: list[ChunkRecord]
+) -> Callable[[Table, int], tuple[int | None, str | None]]:
+    """Where a table row was indexed (page, chunk id): a statement line cites its chunk."""
+    by_table: dict[int, list[tuple[Chunk, str]]] = {}
+    for piece, record in zip(pieces, chunks, strict=True):
+        if piece.table is not None:
+            by_table.setdefault(id(piece.table), []).append((piece, record.chunk_id))
+
+    def locate(table: Table, row: int) -> tuple[int | None, str | None]:
+        held = by_table.get(id(table), [])
+        if not held:
+            return None, None
+        if 0 <= row < len(table.rows):
+            line = render_cells(table.rows[row])
+            for piece, chunk_id in held:
+                if line and line in piece.text:
+                    return piece.page, chunk_id
+        return held[0][0].page, held[0][1]
+
+    return locate
 
 
 def _flush(
@@ -346,6 +373,10 @@ def _flush(
             size=item.size,
             recipe=index_recipe(settings, Path(item.source)),
         )
+        if item.statements is not None and item.statements.statements:
+            index.statements.save(item.statements, key=item.source)
+        else:
+            index.statements.remove(item.source)
         if item.document.notes:
             report.notes.append((item.source, " ".join(item.document.notes)))
         report.chunks_written += len(new_ids)

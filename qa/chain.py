@@ -20,6 +20,7 @@ from ingest.normalize import normalize_query
 from qa.answer_types import classify
 from qa.extractive import SentencePicker, extractive_answer
 from qa.retriever import HybridRetriever, Retrieval
+from qa.statement_answer import StatementAnswerer
 from qa.table_answer import table_answer
 from qa.types import ABSTAIN_MESSAGE, Answer
 from store.index import Index, get_index
@@ -134,6 +135,31 @@ class TableFirstAnswerer:
             yield not_a_row(item) if isinstance(item, Answer) else item
 
 
+@dataclass
+class StatementFirstAnswerer:
+    """A question about a statement line, a ratio or the report itself is answered from the
+    statements read at ingest (qa/statement_answer.py); anything else goes on behind."""
+
+    inner: Answerer
+    statements: StatementAnswerer
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = self.inner.name
+
+    def __call__(self, found: Retrieval) -> Answer:
+        answer = self.statements(found.question, found)
+        return answer if answer is not None else self.inner(found)
+
+    def stream(self, found: Retrieval) -> Iterator[str | Answer]:
+        answer = self.statements(found.question, found)
+        if answer is not None:
+            yield answer.text
+            yield answer
+            return
+        yield from self.inner.stream(found)
+
+
 def not_a_row(answer: Answer) -> Answer:
     """A quoted table line whose label is not the question's row is no answer.
 
@@ -175,7 +201,9 @@ def make_answerer(settings: Settings, index: Index, answerer: str | None = None)
     A model answerer falls back to the extractive one per answer (down, slow, ungrounded);
     when its runtime is not installed at all, every answer says so in ``Answer.note``.
     """
-    return TableFirstAnswerer(_answerer(settings, index, answerer))
+    return StatementFirstAnswerer(
+        TableFirstAnswerer(_answerer(settings, index, answerer)), StatementAnswerer(index)
+    )
 
 
 def _answerer(settings: Settings, index: Index, answerer: str | None) -> Answerer:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from hoidap.settings import Settings
 from store.lexical import STATE_FILE, TOKENIZER_VERSION, LexicalIndex, LexicalSnapshot
 from store.manifest import DocumentRecord, Manifest
+from store.statements import StatementStore
 from store.vectors import DenseHit, VectorStore, release_client, store_identity
 
 if TYPE_CHECKING:
@@ -83,6 +84,14 @@ class Index:
         self.write_lock = threading.RLock()
         self._open_lock = threading.Lock()
         self._reloads_seen = 0
+        self._statements: StatementStore | None = None
+
+    @property
+    def statements(self) -> StatementStore:
+        """The documents' financial statements, kept beside the chunks (store/statements.py)."""
+        if self._statements is None:
+            self._statements = StatementStore(self.settings.data_dir / "statements")
+        return self._statements
 
     @property
     def embedder(self) -> Embedder:
@@ -243,6 +252,7 @@ class Index:
         record = manifest.documents.pop(source, None)
         if record is not None:
             manifest.save()
+        self.statements.remove(source)
         return record
 
     def remove_document(self, manifest: Manifest, source: str) -> DocumentRecord | None:

@@ -1,0 +1,538 @@
+"""Answers from financial statements as data: a line's figure, a change, a ratio, the report.
+
+Runs before retrieval-based quoting. Every figure stated is the figure of the line the
+question asks for, in the column of the period it asks for, as the statement model holds
+it (verified, derived or recovered by the statement's identities, or as read where no
+identity applies); a contradicted figure is never stated. A question this path cannot
+place on a line goes on to the passages.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from hoidap.knowledge import Ratio, concepts, ratios
+from hoidap.vietnamese import fold, format_figure, format_number
+from qa.finance_question import FinanceQuestion, PeriodAsk, Target, read_question
+from qa.retriever import Retrieval, entity_terms
+from qa.types import ABSTAIN_MESSAGE, Answer, Source
+from store.index import Index
+from store.statements import (
+    DERIVED,
+    RECOVERED,
+    VERIFIED,
+    Cell,
+    DocumentStatements,
+    Line,
+    Period,
+    Statement,
+)
+
+log = logging.getLogger(__name__)
+NAME = "statements"
+MAX_DOCUMENTS = 12
+
+
+@dataclass(frozen=True)
+class _Found:
+    doc: DocumentStatements
+    statement: Statement
+    line: Line
+    column: int
+
+    @property
+    def cell(self) -> Cell:
+        return self.line.cells[self.column]
+
+    @property
+    def period(self) -> Period:
+        return self.statement.periods[self.column]
+
+
+def _day(iso: str | None) -> str:
+    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+
+
+def period_label(period: Period) -> str:
+    if period.role in ("end", "start"):
+        word = "đầu kỳ" if period.role == "start" else "cuối kỳ"
+        return f"{word}, ngày {_day(period.end)}" if period.end else word
+    if not period.end:
+        return period.header
+    end = date.fromisoformat(period.end)
+    if period.months == 3:
+        return f"quý {(end.month - 1) // 3 + 1}/{end.year}"
+    if period.months and period.months >= 12:
+        return f"năm {end.year} (12 tháng đến {_day(period.end)})"
+    if period.months:
+        return f"{period.months} tháng đến {_day(period.end)}"
+    return f"kỳ kết thúc {_day(period.end)}"
+
+
+def _status_note(found: _Found) -> str:
+    cell = found.cell
+    if cell.status == VERIFIED and cell.check:
+        return f"đã đối chiếu: {cell.check}"
+    if cell.status == DERIVED:
+        return f"dòng này trống trong báo cáo; tính từ đẳng thức {cell.check} (derived)"
+    if cell.status == RECOVERED:
+        return (
+            f"số đọc được là '{cell.text}' nhưng đẳng thức {cell.check} cho "
+            f"{format_figure(cell.value or 0)}; dùng số theo đẳng thức (recovered)"
+        )
+    return ""
+
+
+def _line_name(line: Line) -> str:
+    return f"{line.name} (mã số {line.code})" if line.code else line.name
+
+
+def _pick_column(statement: Statement, ask: PeriodAsk, doc: DocumentStatements) -> tuple[int | None, str]:
+    """The column the question asks for, or None with the reason."""
+    periods = list(statement.periods)
+    indices = list(range(len(periods)))
+    if not indices:
+        return None, ""
+    if statement.kind == "balance_sheet" or all(p.role in ("end", "start") for p in periods):
+        if ask.dates:
+            hit = [i for i in indices if periods[i].end in ask.dates]
+            if hit:
+                return hit[0], ""
+        want = "start" if ask.role == "start" else "end"
+        hit = [i for i in indices if periods[i].role == want]
+        if ask.years and want == "end" and not ask.role:
+            dated = [i for i in indices if periods[i].end and int(periods[i].end[:4]) in ask.years]
+            if dated:
+                return dated[0], ""
+        return (hit[0] if hit else 0), ""
+    current = [i for i in indices if periods[i].role == "current"]
+    prior = [i for i in indices if periods[i].role == "prior"]
+    pool = prior if ask.role == "prior" else current
+    report_year = int(doc.card.period_end[:4]) if doc.card.period_end else None
+    if ask.years:
+        wanted = set(ask.years)
+        pool = [i for i in indices if periods[i].end and int(periods[i].end[:4]) in wanted]
+        if not pool:
+            cover = ", ".join(sorted({period_label(periods[i]) for i in indices}))
+            return None, (
+                f"Báo cáo không có số liệu cho năm {', '.join(map(str, ask.years))}; "
+                f"các kỳ trong báo cáo: {cover} (the report does not cover that period)."
+            )
+        if ask.role != "prior" and report_year in wanted:
+            pool = [i for i in pool if periods[i].role == "current"] or pool
+    if not pool:
+        pool = indices
+    if ask.months == 3 or ask.quarter:
+        quarter = [i for i in pool if periods[i].months == 3]
+        if quarter:
+            return quarter[0], ""
+    if ask.cumulative or (ask.months and ask.months > 3):
+        longest = max(pool, key=lambda i: periods[i].months or 0)
+        note = ""
+        months = periods[longest].months or 0
+        if ask.months and months and months < ask.months:
+            note = f"Báo cáo chỉ gồm {period_label(periods[longest])}; đây là số của kỳ đó."
+        return longest, note
+    own = doc.card.period_months
+    same = [i for i in pool if periods[i].months == own]
+    return (same[0] if same else pool[0]), ""
+
+
+def _lines(doc: DocumentStatements, target: Target) -> list[tuple[Statement, Line]]:
+    found = []
+    for statement in doc.statements:
+        if statement.kind != target.kind:
+            continue
+        line = statement.line(target.key)
+        if line is not None:
+            found.append((statement, line))
+    return found
+
+
+def _by_concept(doc: DocumentStatements, concept: str) -> list[tuple[Statement, Line]]:
+    return [(s, line) for s in doc.statements for line in s.lines if line.concept == concept]
+
+
+def _locate(doc: DocumentStatements, targets: tuple[Target, ...], ask: PeriodAsk) -> tuple[_Found | None, str]:
+    """The first asked line this report has a stated figure for, in the asked column."""
+    reason = ""
+    best_score = targets[0].score if targets else 0.0
+    for target in targets[:6]:
+        if target.score < best_score - 0.35:
+            break
+        pairs = _lines(doc, target) or (_by_concept(doc, target.concept) if target.concept else [])
+        for statement, line in pairs:
+            column, why = _pick_column(statement, ask, doc)
+            if column is None:
+                return None, why
+            if column < len(line.cells) and line.cells[column].stated:
+                return _Found(doc, statement, line, column), why
+            if column < len(line.cells) and line.cells[column].value is not None:
+                reason = (
+                    f"Số của dòng {_line_name(line)} mâu thuẫn với các đẳng thức của báo cáo; "
+                    "không nêu (the figure contradicts the statement's identities)."
+                )
+    return None, reason
+
+
+class StatementAnswerer:
+    """Answers line, ratio, change and report questions from the stored statements."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+
+    # scope ---------------------------------------------------------------------------
+    def _documents(self, question: str) -> list[DocumentStatements] | None:
+        library = list(self.index.statements.all().values())
+        if not library:
+            return None
+        terms = entity_terms(question)
+        if not terms:
+            return library[:MAX_DOCUMENTS]
+        named = []
+        for doc in library:
+            names = fold(" ".join(filter(None, [doc.card.company, doc.card.ticker, doc.name, doc.title])))
+            if any(t in names.replace("-", " ").split() or t in names for t in terms):
+                named.append(doc)
+        if named:
+            return named
+        # a name no statement has: another document's question (or a company not held)
+        return [] if len(library) > 1 else library
+
+    # sources -------------------------------------------------------------------------
+    def _source(self, doc: DocumentStatements, line: Line | None, evidence: str = "") -> Source:
+        chunk_id = line.chunk_id if line is not None else None
+        text = ""
+        page = line.page if line is not None else None
+        if chunk_id:
+            got = self.index.get_chunks([chunk_id])
+            if chunk_id in got:
+                text = got[chunk_id][0]
+                page = got[chunk_id][1].get("page", page)
+        if not text:
+            record = self.index.manifest().documents.get(doc.source)
+            ids = record.chunk_ids[:80] if record else []
+            chunks = self.index.get_chunks(ids) if ids else {}
+            want = fold(evidence)
+            for cid in ids:
+                if cid in chunks and (not want or want in fold(chunks[cid][0])):
+                    chunk_id, text = cid, chunks[cid][0]
+                    page = chunks[cid][1].get("page", page)
+                    break
+            if not text and ids and ids[0] in chunks:
+                chunk_id, text = ids[0], chunks[ids[0]][0]
+        if isinstance(page, int) and page < 0:
+            page = None
+        return Source(doc.source, doc.title, page if isinstance(page, int) else None, chunk_id or "", 1.0, text)
+
+    def _cite(self, sources: list[Source], source: Source) -> int:
+        for n, have in enumerate(sources, 1):
+            if have.chunk_id == source.chunk_id and have.source == source.source:
+                return n
+        sources.append(source)
+        return len(sources)
+
+    # answers -------------------------------------------------------------------------
+    def __call__(self, question: str, found: Retrieval | None = None) -> Answer | None:
+        try:
+            return self._answer(question)
+        except Exception:  # the statement path must never cost the user an answer
+            log.warning("statement answer failed for %r", question, exc_info=True)
+            return None
+
+    def _answer(self, question: str) -> Answer | None:
+        asked = read_question(question)
+        if asked.intent == "none" or asked.outside:
+            return None
+        docs = self._documents(question)
+        if not docs:
+            return None
+        answers = [a for a in (self._one(asked, doc) for doc in docs) if a is not None]
+        if not answers:
+            return None
+        stated = [a for a in answers if not a.abstained]
+        if len(docs) == 1 or len(answers) == 1:
+            return answers[0]
+        if not stated:
+            return answers[0]
+        sources: list[Source] = []
+        lines = []
+        for a in stated:
+            text = a.text
+            for n, s in enumerate(a.sources, 1):
+                text = text.replace(f"[{n}]", f"[{self._cite(sources, s)}]")
+            company = next((d.card.company or d.name for d in docs if a.sources and d.source == a.sources[0].source), "")
+            lines.append(f"- {company}: {text}")
+        text = "Trong thư viện có nhiều báo cáo; số của từng báo cáo:\n" + "\n".join(lines)
+        return Answer(text, False, sources, question, NAME)
+
+    def _one(self, asked: FinanceQuestion, doc: DocumentStatements) -> Answer | None:
+        if asked.intent == "card":
+            return self._card(asked, doc)
+        if not doc.statements:
+            return None
+        if asked.intent == "ratio":
+            return self._ratio(asked, doc)
+        if asked.intent == "all_ratios":
+            return self._all_ratios(asked, doc)
+        ask = asked.period
+        if asked.intent in ("change", "analysis") and ask.role in ("start", "prior"):
+            ask = PeriodAsk(None, ask.months, ask.cumulative, ask.quarter, ask.years, ask.dates)
+        found, why = _locate(doc, asked.targets, ask)
+        if found is None:
+            if why:
+                return Answer(ABSTAIN_MESSAGE, True, [self._source(doc, None)], asked.text, NAME, note=why)
+            return None
+        if asked.intent in ("change", "analysis"):
+            return self._change(asked, found)
+        return self._line(asked, found, why)
+
+    def _unit(self, found: _Found) -> str:
+        return found.statement.unit or "VND"
+
+    def _line(self, asked: FinanceQuestion, found: _Found, why: str) -> Answer:
+        sources: list[Source] = []
+        n = self._cite(sources, self._source(found.doc, found.line))
+        value = format_figure(found.cell.value or 0)
+        parts = [
+            f"{_line_name(found.line)}, {period_label(found.period)}: {value} {self._unit(found)} [{n}]."
+        ]
+        others = [
+            f"{period_label(p)}: {format_figure(c.value or 0)}"
+            for i, (p, c) in enumerate(zip(found.statement.periods, found.line.cells, strict=False))
+            if i != found.column and c.stated
+        ]
+        if others:
+            parts.append("Các kỳ khác trong báo cáo — " + "; ".join(others) + ".")
+        note = _status_note(found)
+        text = " ".join(parts)
+        notes = " ".join(x for x in (why, f"({note})" if note else "") if x)
+        return Answer(text, False, sources, asked.text, NAME, note=notes or None)
+
+    def _change(self, asked: FinanceQuestion, found: _Found) -> Answer:
+        statement, line = found.statement, found.line
+        periods = statement.periods
+        base = self._base_column(statement, found.column, asked.period)
+        sources: list[Source] = []
+        n = self._cite(sources, self._source(found.doc, line))
+        now = found.cell.value or 0
+        if base is None or not line.cells[base].stated:
+            return self._line(asked, found, "Không có kỳ so sánh trong báo cáo.")
+        then = line.cells[base].value or 0
+        diff = now - then
+        pct = (diff / abs(then) * 100) if then else None
+        verb = "tăng" if diff > 0 else "giảm" if diff < 0 else "không đổi"
+        unit = self._unit(found)
+        text = (
+            f"{_line_name(line)} {verb} {format_figure(abs(diff))} {unit}"
+            + (f" ({'+' if diff >= 0 else '−'}{format_number(abs(pct))} %)" if pct is not None else "")
+            + f": {period_label(periods[found.column])} {format_figure(now)} so với "
+            f"{period_label(periods[base])} {format_figure(then)} [{n}]."
+        )
+        if asked.intent == "analysis":
+            revenue = _by_concept(found.doc, "net_revenue")
+            if statement.kind == "income_statement" and revenue and line.concept != "net_revenue":
+                rev_line = revenue[0][1]
+                shares = [
+                    f"{period_label(p)}: {format_number(c.value / r.value * 100)} %"
+                    for p, c, r in zip(periods, line.cells, rev_line.cells, strict=False)
+                    if c.stated and r.stated and r.value
+                    and c.value is not None
+                ]
+                if shares:
+                    text += " Tỷ trọng trên doanh thu thuần — " + "; ".join(shares) + "."
+        note = _status_note(found)
+        return Answer(text, False, sources, asked.text, NAME, note=f"({note})" if note else None)
+
+    def _base_column(self, statement: Statement, column: int, ask: PeriodAsk) -> int | None:
+        periods = statement.periods
+        me = periods[column]
+        if me.role in ("end", "start"):
+            other = [i for i, p in enumerate(periods) if p.role == "start" and i != column]
+            return other[0] if other else None
+        if len(ask.years) >= 2:
+            older = min(ask.years)
+            hit = [
+                i for i, p in enumerate(periods)
+                if i != column and p.end and int(p.end[:4]) == older and p.months == me.months
+            ]
+            if hit:
+                return hit[0]
+        same = [i for i, p in enumerate(periods) if p.role == "prior" and p.months == me.months]
+        return same[0] if same else None
+
+    # ratios --------------------------------------------------------------------------
+    def _input(self, doc: DocumentStatements, terms: tuple[Target, ...] | tuple[tuple[int, str], ...]) -> tuple[list[tuple[int, _Found]], str]:
+        found: list[tuple[int, _Found]] = []
+        for term in terms:
+            if isinstance(term, Target):
+                sign, pairs = 1, _lines(doc, term) or (_by_concept(doc, term.concept) if term.concept else [])
+                label = term.concept or term.key
+            else:
+                sign, concept = term
+                pairs = _by_concept(doc, concept)
+                label = concepts().get(concept).name if concepts().get(concept) else concept
+            hit = None
+            for statement, line in pairs:
+                column = self._ratio_column(statement)
+                if column is not None and line.cells[column].stated:
+                    hit = _Found(doc, statement, line, column)
+                    break
+            if hit is None:
+                if isinstance(term, Target):
+                    continue
+                return [], f"báo cáo không có (hoặc không kiểm chứng được) dòng {label}"
+            found.append((sign, hit))
+            if isinstance(term, Target):
+                break
+        if not found:
+            return [], "không tìm thấy dòng cần cho phép tính"
+        return found, ""
+
+    @staticmethod
+    def _ratio_column(statement: Statement) -> int | None:
+        periods = statement.periods
+        if statement.kind == "balance_sheet" or all(p.role in ("end", "start") for p in periods):
+            ends = [i for i, p in enumerate(periods) if p.role == "end"]
+            return ends[0] if ends else (0 if periods else None)
+        current = [i for i, p in enumerate(periods) if p.role == "current"]
+        if not current:
+            return None
+        return max(current, key=lambda i: periods[i].months or 0)
+
+    def _ratio(self, asked: FinanceQuestion, doc: DocumentStatements) -> Answer | None:
+        if asked.ratio is not None:
+            ratio = asked.ratio
+            top, why_top = self._input(doc, ratio.numerator)
+            bottom, why_bottom = self._input(doc, ratio.denominator)
+            name, percent, average = ratio.name, ratio.percent, ratio.average_denominator
+        elif asked.ratio_parts is not None:
+            top, why_top = self._input(doc, asked.ratio_parts[0])
+            bottom, why_bottom = self._input(doc, asked.ratio_parts[1])
+            name, percent, average = "Tỷ lệ", True, False
+            if top and bottom:
+                name = f"Tỷ lệ {top[0][1].line.name} / {bottom[0][1].line.name}"
+        else:
+            return None
+        if not top or not bottom:
+            why = why_top or why_bottom
+            return Answer(
+                ABSTAIN_MESSAGE, True, [self._source(doc, None)], asked.text, NAME,
+                note=f"Không tính được {name}: {why} (an input line is missing).",
+            )
+        return self._ratio_answer(asked, doc, name, top, bottom, percent, average, ratio_note=asked.ratio.note if asked.ratio else "")
+
+    def _ratio_answer(
+        self,
+        asked: FinanceQuestion,
+        doc: DocumentStatements,
+        name: str,
+        top: list[tuple[int, _Found]],
+        bottom: list[tuple[int, _Found]],
+        percent: bool,
+        average: bool,
+        ratio_note: str = "",
+    ) -> Answer | None:
+        sources: list[Source] = []
+
+        def side(terms: list[tuple[int, _Found]]) -> tuple[int, str]:
+            total, shown = 0, []
+            for sign, f in terms:
+                n = self._cite(sources, self._source(doc, f.line))
+                total += sign * (f.cell.value or 0)
+                shown.append(
+                    f"{'−' if sign < 0 else ''}{f.line.name} ({period_label(f.period)}) "
+                    f"{format_figure(f.cell.value or 0)} [{n}]"
+                )
+            return total, " + ".join(shown).replace("+ −", "− ")
+
+        numerator, top_text = side(top)
+        denominator, bottom_text = side(bottom)
+        if denominator == 0:
+            return Answer(ABSTAIN_MESSAGE, True, sources, asked.text, NAME, note=f"Không tính được {name}: mẫu số bằng 0.")
+        value = numerator / denominator
+        shown = f"{format_number(value * 100)} %" if percent else f"{format_number(value)} lần"
+        text = f"{name} = {top_text} / {bottom_text} = {shown}."
+        if average and len(bottom) == 1:
+            f = bottom[0][1]
+            opening = [i for i, p in enumerate(f.statement.periods) if p.role == "start"]
+            if opening and f.line.cells[opening[0]].stated:
+                start = f.line.cells[opening[0]].value or 0
+                mean = (denominator + start) / 2
+                if mean:
+                    alt = numerator / mean
+                    alt_shown = f"{format_number(alt * 100)} %" if percent else f"{format_number(alt)} lần"
+                    text += (
+                        f" Theo {f.line.name} bình quân đầu và cuối kỳ "
+                        f"(({format_figure(denominator)} + {format_figure(start)}) / 2): {alt_shown}."
+                    )
+        note = ratio_note or None
+        return Answer(text, False, sources, asked.text, NAME, note=note)
+
+    def _all_ratios(self, asked: FinanceQuestion, doc: DocumentStatements) -> Answer | None:
+        parts: list[str] = []
+        sources: list[Source] = []
+        for ratio in ratios():
+            top, _ = self._input(doc, ratio.numerator)
+            bottom, _ = self._input(doc, ratio.denominator)
+            if not top or not bottom:
+                continue
+            one = self._ratio_answer(asked, doc, ratio.name, top, bottom, ratio.percent, False)
+            if one is None or one.abstained:
+                continue
+            text = one.text
+            for n, s in enumerate(one.sources, 1):
+                text = text.replace(f"[{n}]", f"[{self._cite(sources, s)}]")
+            parts.append(f"- {text}")
+        if not parts:
+            return None
+        return Answer("Các chỉ số tính từ báo cáo:\n" + "\n".join(parts), False, sources, asked.text, NAME)
+
+    # the report card -----------------------------------------------------------------
+    def _card(self, asked: FinanceQuestion, doc: DocumentStatements) -> Answer | None:
+        card = doc.card
+        field = asked.card_field or "overview"
+        kinds = {"consolidated": "hợp nhất", "separate": "riêng", "combined": "tổng hợp"}
+        checks = {"audited": "đã kiểm toán", "reviewed": "đã soát xét"}
+        facts = {
+            "company": card.company and f"Công ty: {card.company}" + (f" (mã chứng khoán {card.ticker})" if card.ticker else ""),
+            "ticker": card.ticker and f"Mã chứng khoán: {card.ticker}" + (f" ({card.company})" if card.company else ""),
+            "period": card.period and f"Kỳ báo cáo: {card.period}" + (f", kết thúc ngày {_day(card.period_end)}" if card.period_end else ""),
+            "auditor": card.auditor and f"{'Đơn vị soát xét' if card.assurance == 'reviewed' else 'Đơn vị kiểm toán'}: {card.auditor}",
+            "kind": card.scope and f"Loại báo cáo: báo cáo tài chính {kinds.get(card.scope, card.scope)}"
+            + (f", {checks[card.assurance]}" if card.assurance in checks else ""),
+            "unit": f"Đơn vị tính: {card.unit or (doc.statements[0].unit if doc.statements else 'VND')}",
+        }
+        if field != "overview":
+            fact = facts.get(field)
+            if not fact:
+                if field == "auditor" and card.frequency == "quarterly":
+                    fact = "Báo cáo quý này không nêu đơn vị kiểm toán (thường báo cáo quý không được kiểm toán)."
+                    return Answer(ABSTAIN_MESSAGE, True, [self._source(doc, None)], asked.text, NAME, note=fact)
+                return None
+            evidence = card.evidence.get(field)
+            source = self._source(doc, None, evidence.text if evidence else "")
+            return Answer(f"{fact} [1].", False, [source], asked.text, NAME)
+        sources: list[Source] = []
+        n = self._cite(sources, self._source(doc, None, card.evidence["company"].text if "company" in card.evidence else ""))
+        lines = [f"{fact} [{n}]." for key, fact in facts.items() if fact and key != "ticker"]
+        key_figures = []
+        for concept in ("total_assets", "liabilities", "equity", "net_revenue", "net_profit", "total_liabilities", "profit_after_tax"):
+            for statement, line in _by_concept(doc, concept):
+                column = self._ratio_column(statement)
+                if column is not None and line.cells[column].stated:
+                    m = self._cite(sources, self._source(doc, line))
+                    key_figures.append(
+                        f"{line.name} ({period_label(statement.periods[column])}): "
+                        f"{format_figure(line.cells[column].value or 0)} {statement.unit} [{m}]"
+                    )
+                    break
+        if key_figures:
+            lines.append("Số liệu chính — " + "; ".join(key_figures) + ".")
+        return Answer("\n".join(lines), False, sources, asked.text, NAME)
+
+
+def describe(ratio: Ratio) -> str:
+    return ratio.name
