@@ -194,8 +194,9 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict[str, object]:
         ask_all(usable, everything, settings, answers, list(range(len(everything))))
     else:
         per_file: dict[str, dict[str, Any]] = {}
-        for number, (doc, path) in enumerate(found.items()):
-            own = settings.replace(data_dir=data_dir / "one" / f"{number:02d}-{path.name}")
+        for doc, path in found.items():
+            # named by the file, so a later run with other question files reuses its index
+            own = settings.replace(data_dir=data_dir / "one" / doc.replace("/", "_"))
             shared_ocr_cache(own, settings.ocr_cache_dir)
             per_file[doc] = ingest_reports([path], own)
             print_ingest(f" {doc}", per_file[doc])
