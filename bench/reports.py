@@ -1,18 +1,23 @@
-"""Real reports (two scans, one text-layer financial statement): right answers, side by side.
+"""Real reports (scans, text-layer statements, other tools' Markdown): right answers, side by side.
 
-    .venv/bin/python bench/reports.py [--reports DIR] [--answerers extractive,local]
+    .venv/bin/python bench/reports.py [--reports DIR] [--questions FILE ...]
+        [--answerers extractive,local] [--scope all|one]
         [--ocr auto|tesseract|trueocr] [--data-dir DIR] [--json OUT]
 
-Ingests the files the questions are about (``DIR/questions.jsonl``, default
-``../shared/reports``), timed (wall seconds, peak RSS), then asks every question with each
-answerer through ``qa.api.answer``. An answer is right when it is not an abstention, one of
-its sources is a passage of the question's file, and it contains a gold answer, figures
-compared digit by digit (``hoidap/report_eval.py``); an unanswerable question is right when
-it is abstained on. Prints per answerer: answerable right, unanswerable abstained, wrong
-figures (a figure stated in a wrong answer: the worst failure), answer p50 / p95, the same
-per file, then every wrong or missed question with its answer.
+Ingests the files the questions are about (``--questions``, repeatable; default
+``DIR/questions.jsonl`` and ``DIR/finqa_dev.jsonl``, ``DIR`` = ``../shared/reports``; a
+question's ``doc`` is looked for in ``DIR`` and in ``DIR/md``), timed (wall seconds, peak
+RSS), then asks every question with each answerer through ``qa.api.answer``. ``--scope all``
+(the default) puts every file in one index; ``--scope one`` gives each file its own index
+and asks its questions there, as a user with one report open sees it (the OCR cache is
+shared: a scan is recognized once). Scoring is ``hoidap/report_eval.py``: per question kind
+(figure, text, all, value, abstain), a non-abstaining answer is right only when one of its
+sources is a passage of the question's file. Prints, per question file and answerer:
+answerable right, unanswerable abstained, right per kind, wrong figures (a figure stated in a
+wrong answer: the worst failure), answer p50 / p95, the same per file, then every wrong or
+missed question with its answer.
 
-``--data-dir`` keeps the index (and the OCR cache) between runs: an unchanged file is not
+``--data-dir`` keeps the indexes (and the OCR cache) between runs: an unchanged file is not
 read again. Without it, everything happens in a temporary directory.
 """
 
@@ -26,12 +31,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hoidap.errors import UserError  # noqa: E402
 from hoidap.report_eval import (  # noqa: E402
+    ReportQuestion,
     ReportScore,
     ask_reports,
     format_misses,
@@ -40,8 +47,11 @@ from hoidap.report_eval import (  # noqa: E402
     score,
 )
 from hoidap.settings import Settings, get_settings, quiet_network  # noqa: E402
+from qa.types import ABSTAIN_MESSAGE, Answer  # noqa: E402
 
 DEFAULT_REPORTS = ROOT.parent / "shared" / "reports"
+DEFAULT_QUESTIONS = ("questions.jsonl", "finqa_dev.jsonl")
+SCOPES = ("all", "one")
 OCR_CHOICES = ("auto", "tesseract", "trueocr", "off")  # ingest.ocr.OCR_MODES
 
 
@@ -74,7 +84,7 @@ def unusable(settings: Settings, name: str) -> str | None:
     return None
 
 
-def ingest_reports(files: list[Path], settings: Settings) -> dict[str, object]:
+def ingest_reports(files: list[Path], settings: Settings) -> dict[str, Any]:
     from ingest import ingest
 
     def pages(done: int, total: int, name: str) -> None:
@@ -99,56 +109,143 @@ def ingest_reports(files: list[Path], settings: Settings) -> dict[str, object]:
     }
 
 
-def run(args: argparse.Namespace, data_dir: Path) -> dict[str, object]:
-    questions = load_report_questions(args.reports / "questions.jsonl", args.limit)
-    docs = list(dict.fromkeys(q.doc for q in questions))
-    files = [args.reports / d for d in docs if (args.reports / d).is_file()]
-    for doc in docs:
-        if not (args.reports / doc).is_file():
-            print(f"missing: {args.reports / doc} (its questions will be missed)", file=sys.stderr)
-    settings = get_settings().replace(data_dir=data_dir, ocr=args.ocr)
-    print(f"ingesting {len(files)} files into {data_dir} (ocr: {settings.ocr})", file=sys.stderr)
-    ingest = ingest_reports(files, settings)
-    print(
-        f"ingest: {ingest['summary']}; {ingest['seconds']} s wall, peak RSS "
-        f"{ingest['peak_rss_mb']} MB (children {ingest['children_peak_rss_mb']} MB)"
-    )
+def doc_path(reports: Path, doc: str) -> Path | None:
+    """The file a question's ``doc`` names: in the reports folder or its ``md/``."""
+    for folder in (reports, reports / "md"):
+        if (folder / doc).is_file():
+            return folder / doc
+    return None
 
-    names = [n.strip() for n in args.answerers.split(",") if n.strip()]
-    skipped: dict[str, str] = {}
-    scores: dict[str, ReportScore] = {}
+
+def question_files(args: argparse.Namespace) -> list[Path]:
+    if args.questions:
+        return list(args.questions)
+    return [args.reports / n for n in DEFAULT_QUESTIONS if (args.reports / n).is_file()]
+
+
+def shared_ocr_cache(settings: Settings, shared: Path) -> None:
+    """Point ``settings``' OCR cache (``data_dir/ocr-cache``) at ``shared``: one cache for
+    every per-file index, so a scan is recognized once."""
+    shared.mkdir(parents=True, exist_ok=True)
+    link = settings.ocr_cache_dir
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if link.is_symlink() or not link.exists():
+        if link.is_symlink():
+            link.unlink()
+        link.symlink_to(shared.resolve(), target_is_directory=True)
+
+
+def ask_all(
+    names: list[str],
+    questions: list[ReportQuestion],
+    settings: Settings,
+    answers: dict[str, dict[int, tuple[Answer, float]]],
+    numbers: list[int],
+) -> None:
+    """Ask ``questions`` (``numbers``: their places in the run) with every answerer."""
     for name in names:
-        why = unusable(settings, name)
-        if why is not None:
-            print(f"skipping answerer {name}: {why}")
-            skipped[name] = why
-            continue
 
         def progress(done: int, total: int, name: str = name) -> None:
             if done == total or done % 10 == 0:
                 print(f"  {name}: {done}/{total} questions", file=sys.stderr)
 
-        answers, seconds = ask_reports(questions, settings, answerer=name, progress=progress)
-        scores[name] = score(questions, answers, seconds)
+        got, seconds = ask_reports(questions, settings, answerer=name, progress=progress)
+        for number, answer, took in zip(numbers, got, seconds, strict=True):
+            answers[name][number] = (answer, took)
 
-    if scores:
-        print(format_report(scores))
-        for name, scored in scores.items():
-            print()
-            print(format_misses(scored, name))
+
+def print_ingest(label: str, figures: dict[str, Any]) -> None:
+    print(
+        f"ingest{label}: {figures['summary']}; {figures['seconds']} s wall, peak RSS "
+        f"{figures['peak_rss_mb']} MB (children {figures['children_peak_rss_mb']} MB)"
+    )
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> dict[str, object]:
+    files = question_files(args)
+    sets = {path: load_report_questions(path, args.limit) for path in files}
+    everything = [q for questions in sets.values() for q in questions]
+    docs = list(dict.fromkeys(q.doc for q in everything))
+    paths = {doc: doc_path(args.reports, doc) for doc in docs}
+    for doc, path in paths.items():
+        if path is None:
+            print(f"missing: {args.reports / doc} (its questions will be missed)", file=sys.stderr)
+    found = {doc: path for doc, path in paths.items() if path is not None}
+    settings = get_settings().replace(data_dir=data_dir, ocr=args.ocr)
+
+    names = [n.strip() for n in args.answerers.split(",") if n.strip()]
+    skipped: dict[str, str] = {}
+    for name in names:
+        why = unusable(settings, name)
+        if why is not None:
+            print(f"skipping answerer {name}: {why}")
+            skipped[name] = why
+    usable = [n for n in names if n not in skipped]
+    answers: dict[str, dict[int, tuple[Answer, float]]] = {n: {} for n in usable}
+
+    print(
+        f"ingesting {len(found)} files into {data_dir} (scope: {args.scope}, ocr: {settings.ocr})",
+        file=sys.stderr,
+    )
+    ingest: dict[str, Any]
+    if args.scope == "all":
+        ingest = ingest_reports(list(found.values()), settings)
+        print_ingest("", ingest)
+        ask_all(usable, everything, settings, answers, list(range(len(everything))))
+    else:
+        per_file: dict[str, dict[str, Any]] = {}
+        for doc, path in found.items():
+            # named by the file, so a later run with other question files reuses its index
+            own = settings.replace(data_dir=data_dir / "one" / doc.replace("/", "_"))
+            shared_ocr_cache(own, settings.ocr_cache_dir)
+            per_file[doc] = ingest_reports([path], own)
+            print_ingest(f" {doc}", per_file[doc])
+            asked = [i for i, q in enumerate(everything) if q.doc == doc]
+            ask_all(usable, [everything[i] for i in asked], own, answers, asked)
+        ingest = {
+            "seconds": round(sum(f["seconds"] for f in per_file.values()), 2),
+            "peak_rss_mb": max((f["peak_rss_mb"] for f in per_file.values()), default=0.0),
+            "children_peak_rss_mb": max(
+                (f["children_peak_rss_mb"] for f in per_file.values()), default=0.0
+            ),
+            "per_file": per_file,
+        }
+
+    missed = (Answer(text=ABSTAIN_MESSAGE, abstained=True, sources=[]), 0.0)  # a missing file
+    results: dict[str, dict[str, object]] = {}
+    offset = 0
+    for path, questions in sets.items():
+        numbers = range(offset, offset + len(questions))
+        offset += len(questions)
+        scores: dict[str, ReportScore] = {}
+        for name in usable:
+            got = [answers[name].get(i, missed) for i in numbers]
+            scores[name] = score(questions, [a for a, _ in got], [t for _, t in got])
+        print()
+        print(f"== {path.name} ({len(questions)} questions, scope {args.scope})")
+        if scores:
+            print(format_report(scores))
+            for name, scored in scores.items():
+                print()
+                print(format_misses(scored, name))
+        results[path.name] = {
+            "path": str(path),
+            "answerers": {
+                name: {
+                    **scored.to_json(),
+                    "answer_p50_s": round(scored.latency(0.5), 3),
+                    "answer_p95_s": round(scored.latency(0.95), 3),
+                }
+                for name, scored in scores.items()
+            },
+        }
     return {
         "reports": str(args.reports),
+        "scope": args.scope,
         "ocr": settings.ocr,
         "ingest": ingest,
         "skipped": skipped,
-        "answerers": {
-            name: {
-                **scored.to_json(),
-                "answer_p50_s": round(scored.latency(0.5), 3),
-                "answer_p95_s": round(scored.latency(0.95), 3),
-            }
-            for name, scored in scores.items()
-        },
+        "questions": results,
     }
 
 
@@ -159,7 +256,21 @@ def main(argv: list[str] | None = None) -> int:
         epilog=__doc__.split("\n\n", 2)[2],
     )
     parser.add_argument(
-        "--reports", type=Path, default=DEFAULT_REPORTS, help="folder with questions.jsonl"
+        "--reports", type=Path, default=DEFAULT_REPORTS, help="folder of the reports (and md/)"
+    )
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        action="append",
+        help="a question file (repeatable; default: questions.jsonl and finqa_dev.jsonl of "
+        "--reports)",
+    )
+    parser.add_argument(
+        "--scope",
+        choices=SCOPES,
+        default="all",
+        help="all: one index of every file; one: each file in its own index, its questions "
+        "asked there",
     )
     parser.add_argument("--answerers", default="extractive,local", help="comma-separated")
     parser.add_argument("--ocr", choices=OCR_CHOICES, help="OCR of scans (default: HOIDAP_OCR)")
@@ -169,9 +280,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quiet_network()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    if not (args.reports / "questions.jsonl").is_file():
-        print(f"no questions.jsonl in {args.reports}", file=sys.stderr)
+    files = question_files(args)
+    if not files:
+        print(f"no {' or '.join(DEFAULT_QUESTIONS)} in {args.reports}", file=sys.stderr)
         return 2
+    for path in files:
+        if not path.is_file():
+            print(f"no question file {path}", file=sys.stderr)
+            return 2
 
     if args.data_dir:
         figures = run(args, args.data_dir)

@@ -1,19 +1,33 @@
-"""Scoring answers about real reports: the question format of ``../shared/reports``.
+"""Scoring answers about real reports: the question formats of ``../shared/reports``.
 
-One question a line: ``id``, ``doc`` (the file it is about), ``question``, ``answers`` (any one
-counts), ``answerable``. An answer to an answerable question is right when it is not an
-abstention, one of its sources is a passage of ``doc``, and its text contains a gold answer;
-an answer to an unanswerable question is right when it abstains.
+One question a line: ``id``, ``doc`` (the file it is about), ``question``, and either
+``answers`` (any one counts) with ``answerable`` (``questions.jsonl``), or a ``kind``
+(``finqa_dev.jsonl``):
+
+- ``figure``: ``answers``, any one counts, figures digit by digit;
+- ``text``: ``answers``, any one contained;
+- ``all``: every one of ``answers`` contained;
+- ``value``: a computed figure: a number in the answer within ``tol`` of one of ``values``
+  (percent points; a ratio ``0,2289`` also matches ``22.89``: ``x`` and ``100·x`` are tried);
+- ``abstain``: the answer abstains, or states one of ``alt`` (when given).
+
+Without a ``kind``, an answerable question is a ``figure`` question when a gold answer holds
+a digit and a ``text`` question otherwise; an unanswerable one is an ``abstain`` question.
+A non-abstaining answer is right only when one of its sources is a passage of ``doc``.
 
 Texts are compared in NFC, with one tone-mark convention, case-folded, whitespace folded and
 ``[n]`` citations removed. Figures are compared digit by digit: ``1 410 126 517 617``,
 ``1.410.126.517.617``, ``1,410,126,517,617`` and ``1410126517617`` are one figure, and a
 figure is never found inside a longer one (``49.600`` is not in ``149.600`` nor in
-``49.600.000``).
+``49.600.000``). Numbers for ``value`` questions are read with a decimal comma or dot
+(``22,89 %``, ``22.89%``, ``0,2289``); digits grouped by three with two or more marks
+(``1.263.424.086.462``, ``147,913,997,635``, ``1 410 126 517 617``) are one integer, and a
+single mark before exactly three digits (``23,680``) is read both ways. Signs are not read:
+Vietnamese states the direction in words (``giảm 5 %``), so magnitudes are compared.
 
 A *wrong figure* is the worst failure: an answer that is not an abstention, is not right,
-and states a figure (digits, citations aside) for a question whose gold answers hold a
-figure, or for an unanswerable question.
+and states a figure (digits, citations aside) for a ``figure``, ``value`` or ``abstain``
+question (for a ``value`` question, a number not within ``tol`` of the values).
 """
 
 from __future__ import annotations
@@ -44,13 +58,35 @@ _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"
 
 
+KINDS = ("figure", "text", "all", "value", "abstain")
+FIGURE_KINDS = ("figure", "value", "abstain")  # where a stated figure that is wrong counts
+
+
 @dataclass
 class ReportQuestion:
+    """One question. ``kind`` defaults from ``answers`` / ``answerable`` (module docstring);
+    ``values`` / ``tol`` are a ``value`` question's, ``alt`` an ``abstain`` question's
+    acceptable statements."""
+
     id: str
     doc: str
     question: str
     answers: list[str]
     answerable: bool
+    kind: str = ""
+    values: list[float] = field(default_factory=list)
+    tol: float = 0.0
+    alt: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            if not self.answerable:
+                self.kind = "abstain"
+            else:
+                self.kind = "figure" if any(_DIGIT.search(a) for a in self.answers) else "text"
+        if self.kind not in KINDS:
+            msg = f"question {self.id}: unknown kind {self.kind!r} (one of {', '.join(KINDS)})"
+            raise ValueError(msg)
 
 
 def is_report_format(path: Path) -> bool:
@@ -71,13 +107,21 @@ def load_report_questions(path: Path, limit: int | None = None) -> list[ReportQu
                 continue
             row = json.loads(line)
             answers = [str(a) for a in row.get("answers") or []]
+            kind = str(row.get("kind") or "")
+            answerable = row.get("answerable")
+            if answerable is None:
+                answerable = kind != "abstain" if kind else bool(answers)
             questions.append(
                 ReportQuestion(
                     str(row.get("id", len(questions))),
                     str(row["doc"]),
                     str(row["question"]),
                     answers,
-                    bool(row.get("answerable", bool(answers))),
+                    bool(answerable),
+                    kind,
+                    [float(v) for v in row.get("values") or []],
+                    float(row.get("tol") or 0.0),
+                    [str(a) for a in row.get("alt") or []],
                 )
             )
             if limit and len(questions) >= limit:
@@ -165,42 +209,130 @@ def states_figure(text: str) -> bool:
     return bool(_DIGIT.search(_CITATION.sub(" ", text)))
 
 
+def _decimal(whole: str, fraction: str) -> float:
+    return float(f"{whole}.{fraction}")
+
+
+def _readings(token: str) -> list[float]:
+    """What a run of digits and ``.``/``,`` marks may mean (module docstring)."""
+    parts = re.split(r"([.,])", token)
+    digits, marks = parts[0::2], parts[1::2]
+    if not marks:
+        return [float(token)]
+    grouped = all(len(d) == 3 for d in digits[1:]) and len(digits[0]) <= 3
+    if len(marks) == 1:
+        whole, fraction = digits
+        if grouped and whole.lstrip("0"):  # 23,680: a decimal, or twenty-three thousand
+            return [_decimal(whole, fraction), float(whole + fraction)]
+        return [_decimal(whole, fraction)]
+    if len(set(marks)) == 1:
+        if grouped:  # 1.263.424.086.462
+            return [float("".join(digits))]
+        return [float(d) for d in digits]  # 10.3.2019: separate numbers
+    head_marks, head = marks[:-1], digits[:-1]
+    if (
+        len(set(head_marks)) == 1
+        and marks[-1] != head_marks[0]
+        and all(len(d) == 3 for d in head[1:])
+        and len(head[0]) <= 3
+    ):  # 1.263,5
+        return [_decimal("".join(head), digits[-1])]
+    return [float(d) for d in digits]
+
+
+# digits grouped by three with spaces (a table's figure), else digits with . and , marks
+_SPACED_NUMBER = r"\d{1,3}(?: \d{3})+(?!\d)(?:[.,]\d+)?"
+_NUMBER = re.compile(r"(?<![\d.,])(?:" + _SPACED_NUMBER + r"|\d+(?:[.,]\d+)*)")
+
+
+def numbers_in(text: str) -> list[float]:
+    """Every number ``text`` may state, citations aside: ``22,89 %`` → 22.89, ``0,2289`` →
+    0.2289, ``1.263.424.086.462`` → 1263424086462 (a single mark before three digits gives
+    both readings)."""
+    found: list[float] = []
+    for match in _NUMBER.finditer(fold_text(text)):
+        found.extend(_readings(match.group(0).replace(" ", "")))
+    return found
+
+
+def states_value(text: str, values: Sequence[float], tol: float) -> bool:
+    """A number in ``text`` is within ``tol`` of one of ``values``, read as it is or as a
+    ratio in percent (``0.2289`` matches ``22.89``)."""
+    slack = tol + 1e-9
+    for number in numbers_in(text):
+        for candidate in (number, number * 100):
+            if any(abs(candidate - abs(v)) <= slack for v in values):
+                return True
+    return False
+
+
 def source_matches(q: ReportQuestion, answer: Answer) -> bool:
     """One of the answer's sources is a passage of the question's file."""
     wanted = unicodedata.normalize("NFC", Path(q.doc).name)
     return any(unicodedata.normalize("NFC", Path(s.source).name) == wanted for s in answer.sources)
 
 
+def _missing(q: ReportQuestion, text: str) -> list[str]:
+    """The gold answers of an ``all`` question that ``text`` does not hold."""
+    return [a for a in q.answers if not contains_gold(text, [a])]
+
+
+def _holds_answer(q: ReportQuestion, text: str) -> bool:
+    """The text states what the question's kind asks for (sources aside)."""
+    if q.kind in ("figure", "text"):
+        return contains_gold(text, q.answers)
+    if q.kind == "all":
+        return bool(q.answers) and not _missing(q, text)
+    if q.kind == "value":
+        return states_value(text, q.values, q.tol)
+    return bool(q.alt) and contains_gold(text, q.alt)  # abstain: one of its alternatives
+
+
 def answer_is_right(q: ReportQuestion, answer: Answer) -> bool:
-    if not q.answerable:
-        return answer.abstained
-    return (
-        not answer.abstained and source_matches(q, answer) and contains_gold(answer.text, q.answers)
-    )
+    if answer.abstained:
+        return q.kind == "abstain"
+    return source_matches(q, answer) and _holds_answer(q, answer.text)
 
 
 def is_wrong_figure(q: ReportQuestion, answer: Answer) -> bool:
     """Not an abstention, not right, and a figure stated where a figure was the answer
-    (or where there was nothing to answer)."""
+    (``figure``, ``value``) or where there was nothing to answer (``abstain``)."""
     if answer.abstained or answer_is_right(q, answer) or not states_figure(answer.text):
         return False
-    return not q.answerable or any(_DIGIT.search(a) for a in q.answers)
+    return q.kind in FIGURE_KINDS
 
 
 def verdict(q: ReportQuestion, answer: Answer) -> str:
     """Why the answer is right or not, in a few words."""
-    if not q.answerable:
-        return "abstained" if answer.abstained else "answered an unanswerable question"
+    if q.kind == "abstain":
+        if answer.abstained:
+            return "abstained"
+        if q.alt and contains_gold(answer.text, q.alt) and not source_matches(q, answer):
+            return f"no passage of {q.doc} among the sources"
+        if answer_is_right(q, answer):
+            return "right"
+        return "answered an unanswerable question"
     if answer.abstained:
         return "abstained"
     if not source_matches(q, answer):
         return f"no passage of {q.doc} among the sources"
-    if not contains_gold(answer.text, q.answers):
-        return "no gold answer in the text"
-    return "right"
+    if _holds_answer(q, answer.text):
+        return "right"
+    if q.kind == "all":
+        return "missing " + ", ".join(repr(a) for a in _missing(q, answer.text))
+    if q.kind == "value":
+        values = " or ".join(f"{v:g}" for v in q.values)
+        return f"no number within {q.tol:g} of {values}"
+    return "no gold answer in the text"
 
 
 # --------------------------------------------------------------------------- scoring
+
+
+@dataclass
+class KindScore:
+    right: int = 0
+    total: int = 0
 
 
 @dataclass
@@ -210,6 +342,10 @@ class DocScore:
     unanswerable_abstained: int = 0
     unanswerable_total: int = 0
     wrong_figures: int = 0
+    kinds: dict[str, KindScore] = field(default_factory=dict)  # by kind, in KINDS order
+
+    def kind(self, name: str) -> KindScore:
+        return self.kinds.get(name, KindScore())
 
 
 @dataclass
@@ -228,6 +364,7 @@ class ReportRow:
     why: str
     sources: list[str]
     seconds: float | None = None
+    kind: str = ""
 
 
 @dataclass
@@ -237,8 +374,12 @@ class ReportScore:
     unanswerable_abstained: int = 0
     unanswerable_total: int = 0
     wrong_figures: int = 0
+    kinds: dict[str, KindScore] = field(default_factory=dict)
     per_doc: dict[str, DocScore] = field(default_factory=dict)
     rows: list[ReportRow] = field(default_factory=list)
+
+    def kind(self, name: str) -> KindScore:
+        return self.kinds.get(name, KindScore())
 
     def latency(self, q: float) -> float:
         """The ``q`` quantile of answer seconds (0 when not timed)."""
@@ -257,6 +398,7 @@ class ReportScore:
                 "unanswerable_abstained",
                 "unanswerable_total",
                 "wrong_figures",
+                "kinds",
                 "per_doc",
                 "rows",
             )
@@ -283,6 +425,9 @@ def score(
                 tally.unanswerable_total += 1
                 tally.unanswerable_abstained += right
             tally.wrong_figures += wrong_figure
+            kind = tally.kinds.setdefault(q.kind, KindScore())
+            kind.total += 1
+            kind.right += right
         result.rows.append(
             ReportRow(
                 q.id,
@@ -296,8 +441,12 @@ def score(
                 verdict(q, answer),
                 list(dict.fromkeys(s.source for s in answer.sources)),
                 took,
+                q.kind,
             )
         )
+    tallies: list[ReportScore | DocScore] = [result, *result.per_doc.values()]
+    for tally in tallies:
+        tally.kinds = {k: tally.kinds[k] for k in KINDS if k in tally.kinds}
     return result
 
 
@@ -333,7 +482,8 @@ def _ratio(right: int, total: int) -> str:
 
 
 def format_report(scores: dict[str, ReportScore]) -> str:
-    """Answerers as columns: the totals, the answer times, then the same per file."""
+    """Answerers as columns: the totals, right per kind (the kinds asked), wrong figures, the
+    answer times, then the same per file."""
     names = list(scores)
     width = max(12, *(len(n) for n in names))
     label_width = 34
@@ -343,7 +493,7 @@ def format_report(scores: dict[str, ReportScore]) -> str:
 
     def block(get: Callable[[ReportScore], DocScore | ReportScore], indent: str) -> list[str]:
         tallies = [get(scores[n]) for n in names]
-        return [
+        lines = [
             line(
                 f"{indent}answerable right",
                 [_ratio(t.answerable_right, t.answerable_total) for t in tallies],
@@ -352,8 +502,17 @@ def format_report(scores: dict[str, ReportScore]) -> str:
                 f"{indent}unanswerable abstained",
                 [_ratio(t.unanswerable_abstained, t.unanswerable_total) for t in tallies],
             ),
-            line(f"{indent}wrong figures", [str(t.wrong_figures) for t in tallies]),
         ]
+        for kind in KINDS:
+            if any(t.kind(kind).total for t in tallies):
+                lines.append(
+                    line(
+                        f"{indent}  {kind} right",
+                        [_ratio(t.kind(kind).right, t.kind(kind).total) for t in tallies],
+                    )
+                )
+        lines.append(line(f"{indent}wrong figures", [str(t.wrong_figures) for t in tallies]))
+        return lines
 
     lines = [line("", names), *block(lambda s: s, "")]
     lines.append(line("answer p50 s", [f"{scores[n].latency(0.5):.2f}" for n in names]))
