@@ -45,9 +45,9 @@ def _scan(package: zipfile.ZipFile, entry: zipfile.ZipInfo, pattern: re.Pattern[
             buffer = tail + chunk
             if not chunk:
                 return count + sum(1 for _ in pattern.finditer(buffer))
-            cut = max(0, len(buffer) - 64)
-            count += sum(1 for _ in pattern.finditer(buffer, 0, cut))
             # a match starting before the cut ends inside the buffer; the rest is rescanned
+            cut = max(0, len(buffer) - 64)
+            count += sum(1 for m in pattern.finditer(buffer) if m.start() < cut)
             tail = buffer[cut:]
 
 

@@ -10,6 +10,7 @@ decimals, the negative section of the format (parentheses or "-"), the zero sect
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 
 # what a cell holds, for telling a header row (text, dates) from a row of figures
@@ -118,21 +119,26 @@ def _general(number: float) -> str:
     return grouped + ("," + fraction if fraction else "")
 
 
+@functools.lru_cache(maxsize=1024)
+def _parsed(fmt: str) -> tuple[tuple[str, str], ...]:
+    """A format's sections as (placeholders, literal text), parsed once per format: a sheet
+    has a handful of formats and a million cells."""
+    return tuple((_bare(part), _literal(part)) for part in _sections(fmt or "General"))
+
+
 def format_number(number: float, fmt: str) -> str:
     """``number`` as its Excel number format shows it, with Vietnamese separators."""
     if not math.isfinite(number):
         return str(number)
-    sections = _sections(fmt or "General")
+    sections = _parsed(fmt)
     negative = number < 0
-    section = sections[0]
+    bare, literal = sections[0]
     if negative and len(sections) >= 2:
-        section = sections[1]
+        bare, literal = sections[1]
     elif number == 0 and len(sections) >= 3:
-        zero = sections[2]
-        if not any(ch in _bare(zero) for ch in "0#"):
-            return _literal(zero).strip("()") or "-"
-        section = zero
-    bare = _bare(section)
+        bare, literal = sections[2]
+        if not any(ch in bare for ch in "0#"):
+            return literal.strip("()") or "-"
     if bare.strip().lower() in ("general", "") or not any(ch in bare for ch in "0#?"):
         text = _general(abs(number))
     else:
@@ -149,7 +155,7 @@ def format_number(number: float, fmt: str) -> str:
     if negative:
         if text.strip("0,.%") == "":  # rounds to zero: Excel prints no sign
             return text
-        if len(sections) >= 2 and "(" in _bare(section) + _literal(section):
+        if len(sections) >= 2 and "(" in bare + literal:
             return f"({text})"
         return f"-{text}"
     return text
