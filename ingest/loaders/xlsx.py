@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -167,17 +168,19 @@ def load_xlsx(data: bytes, path: Path, options: LoadOptions) -> LoadedDocument:
         _check_shared_strings(data, name, options)
         import openpyxl
 
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            budget = TableBudget(options, name, KIND)
-            formats = _Formats(workbook)
-            for sheet in workbook.worksheets:
-                _check_dimension(sheet, name, options)
-                rows, merges = _read_sheet(sheet, workbook, budget, formats)
-                blocks.extend(sheet_blocks(" ".join(str(sheet.title).split()), rows, merges))
-            core_title = workbook.properties.title or ""
-        finally:
-            workbook.close()
+        with warnings.catch_warnings():  # "no default style", "invalid specification": noise
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                budget = TableBudget(options, name, KIND)
+                formats = _Formats(workbook)
+                for sheet in workbook.worksheets:
+                    _check_dimension(sheet, name, options)
+                    rows, merges = _read_sheet(sheet, workbook, budget, formats)
+                    blocks.extend(sheet_blocks(" ".join(str(sheet.title).split()), rows, merges))
+                core_title = workbook.properties.title or ""
+            finally:
+                workbook.close()
     except LoaderError:
         raise
     except Exception as exc:  # zip, XML and openpyxl errors all mean a bad file
