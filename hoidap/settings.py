@@ -142,7 +142,11 @@ class Settings:
     ocr_dpi: int = 200
     ocr_page_timeout: float = 120.0  # seconds one page may take before it is skipped
     pdf_max_pages: int = 5000  # a PDF claiming more pages is refused
-    ingest_max_unzipped_mb: int = 512  # a DOCX inflating past this is refused unopened
+    ingest_max_unzipped_mb: int = 512  # a DOCX or XLSX inflating past this is refused unopened
+    # table rows and cells read from one file (XLSX sheets, Markdown pipe and HTML tables): a
+    # sheet can claim 10^9 rows in a few bytes; past either the file is refused, naming it
+    ingest_max_rows: int = 1_048_576  # Excel's own sheet height
+    ingest_max_cells: int = 2_000_000
 
     # web page
     host: str = "127.0.0.1"

@@ -251,6 +251,8 @@ def load_options(settings: Settings, sha256: str, progress: PageProgress | None)
         page_progress=progress,
         max_pages=settings.pdf_max_pages,
         max_unzipped_mb=settings.ingest_max_unzipped_mb,
+        max_rows=settings.ingest_max_rows,
+        max_cells=settings.ingest_max_cells,
     )
 
 

@@ -244,6 +244,111 @@ def pdf_billions_of_pages(folder: Path) -> Path:
     return path
 
 
+def xlsx_bytes() -> bytes:
+    """A small balance sheet, as openpyxl writes it (inline strings, one number format)."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "CDKT"
+    sheet.append(["BẢNG CÂN ĐỐI KẾ TOÁN"])
+    sheet.append(["Chỉ tiêu", "Mã số", "31/12/2024", "01/01/2024"])
+    sheet.append(["Tiền và các khoản tương đương tiền", 110, 1_700_000, 1_500_000])
+    sheet.append(["Tổng cộng tài sản", 270, 9_876_543, 8_765_432])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+SHARED_STRINGS_TYPE = (
+    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+
+
+def with_shared_strings(data: bytes, strings: bytes) -> bytes:
+    """The workbook with a ``xl/sharedStrings.xml`` holding ``strings`` (``<si>`` elements),
+    registered as Excel registers it, and cell A1 pointing at its first string."""
+    sst = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main">' + strings + b"</sst>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
+        out, "w", zipfile.ZIP_DEFLATED
+    ) as target:
+        for entry in source.infolist():
+            body = source.read(entry)
+            if entry.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", SHARED_STRINGS_TYPE + b"</Types>")
+            elif entry.filename == "xl/worksheets/sheet1.xml":
+                start = body.index(b'<c r="A1"')
+                end = body.index(b"</c>", start) + len(b"</c>")
+                body = body[:start] + b'<c r="A1" t="s"><v>0</v></c>' + body[end:]
+            target.writestr(entry, body)
+        target.writestr("xl/sharedStrings.xml", sst)
+    return out.getvalue()
+
+
+def xlsx_shared_strings_bomb(folder: Path, inflated_mb: int = 64) -> Path:
+    """An XLSX whose sharedStrings.xml inflates to ``inflated_mb`` MB (≈ 100 KB zipped)."""
+    strings = "<si><t>BẢNG CÂN ĐỐI KẾ TOÁN</t></si>".encode() + b" " * (inflated_mb << 20)
+    path = folder / "bom-chuoi.xlsx"
+    path.write_bytes(with_shared_strings(xlsx_bytes(), strings))
+    return path
+
+
+def xlsx_many_shared_strings(folder: Path, strings: int = 2_100_000) -> Path:
+    """27 MB of empty shared strings: under the unzipped limit, two million Python objects."""
+    many = "<si><t>BẢNG CÂN ĐỐI KẾ TOÁN</t></si>".encode() + b"<si><t/></si>" * strings
+    path = folder / "nhieu-chuoi.xlsx"
+    path.write_bytes(with_shared_strings(xlsx_bytes(), many))
+    return path
+
+
+def _xlsx_rows(cells: int, dimension: bytes | None) -> bytes:
+    """The small workbook with ``cells`` more figure cells (6 a row) below its table, and
+    its ``<dimension>`` replaced (``None``: removed)."""
+    columns = "ABCDEF"
+    rows = [
+        f'<row r="{r}">' + "".join(f'<c r="{col}{r}"><v>{r}</v></c>' for col in columns) + "</row>"
+        for r in range(10, 10 + cells // len(columns))
+    ]
+
+    def change(xml: bytes) -> bytes:
+        start = xml.index(b"<dimension ")
+        end = xml.index(b"/>", start) + 2
+        claim = b'<dimension ref="%s"/>' % dimension if dimension else b""
+        xml = xml[:start] + claim + xml[end:]
+        return xml.replace(b"</sheetData>", "".join(rows).encode() + b"</sheetData>", 1)
+
+    return _rewrite(xlsx_bytes(), "xl/worksheets/sheet1.xml", change)
+
+
+def xlsx_billion_rows(folder: Path, cells: int = 600_000) -> Path:
+    """A sheet whose dimension claims 10⁹ rows, and which does have more cells than the
+    hostile run's cell limit."""
+    path = folder / "ti-dong.xlsx"
+    path.write_bytes(_xlsx_rows(cells, b"A1:Z1000000000"))
+    return path
+
+
+def xlsx_many_cells(folder: Path, cells: int = 600_000) -> Path:
+    """A sheet with no dimension and more cells than the hostile run's cell limit."""
+    path = folder / "nhieu-o.xlsx"
+    path.write_bytes(_xlsx_rows(cells, None))
+    return path
+
+
+def markdown_huge_table(folder: Path, size_mb: int = 50) -> Path:
+    """A ``size_mb`` MB pipe table (1.7 million rows at 50 MB)."""
+    row = "| Tiền và các khoản tương đương tiền | 110 | 1.234.567.890 | 987.654.321 |\n"
+    head = "# Bảng lớn\n\n| Chỉ tiêu | Mã số | Cuối năm | Đầu năm |\n|---|---|---|---|\n"
+    path = folder / "bang-lon.md"
+    path.write_text(head + row * ((size_mb << 20) // len(row.encode())), encoding="utf-8")
+    return path
+
+
 def html_lying_charset(folder: Path) -> Path:
     path = folder / "trang.html"
     body = f'<html><head><meta charset="utf16"><title>Tin</title></head><body><p>{VIETNAMESE}</p>'
@@ -303,10 +408,16 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "long UTF-8 text with one NUL": (utf8_with_nul, "added"),
     "a symlink loop": (symlink_loop, "failed"),
     "a folder named x.pdf": (folder_named_like_a_pdf, "skipped"),
+    "XLSX whose sharedStrings.xml inflates to 64 MB": (xlsx_shared_strings_bomb, "failed"),
+    "XLSX with 2,100,000 shared strings (27 MB)": (xlsx_many_shared_strings, "failed"),
+    "XLSX dimension claiming 10^9 rows, 600,000 cells": (xlsx_billion_rows, "failed"),
+    "XLSX with 600,000 cells, no dimension": (xlsx_many_cells, "failed"),
+    "Markdown pipe table of 50 MB": (markdown_huge_table, "failed"),
 }
 # the limits the hostile run uses: low enough for the bombs above to hit them quickly
 LIMITS = {
     "HOIDAP_INGEST_MAX_MB": "600",
     "HOIDAP_INGEST_FILE_TIMEOUT": "60",
     "HOIDAP_INGEST_MAX_UNZIPPED_MB": "32",
+    "HOIDAP_INGEST_MAX_CELLS": "500000",
 }

@@ -1,7 +1,7 @@
-"""Turn a user's file (PDF, DOCX, TXT, MD, HTML) into a :class:`LoadedDocument`.
+"""Turn a user's file (PDF, DOCX, XLSX, TXT, MD, HTML) into a :class:`LoadedDocument`.
 
-One module per format (``pdf``, ``docx``, ``html``, ``markdown`` for TXT and MD); adding a
-format is adding a module and a line in :data:`LOADERS`. Every loader keeps pages, section
+One module per format (``pdf``, ``docx``, ``xlsx``, ``html``, ``markdown`` for TXT and MD);
+adding a format is adding a module and a line in :data:`LOADERS`. Every loader keeps pages, section
 headings and tables apart so the chunker can keep them apart too, and every file that
 cannot be read ends in a :class:`LoaderError` whose message the user sees as is:
 Vietnamese first, English in parentheses, and the file's name. No other exception may
@@ -28,6 +28,7 @@ from ingest.loaders.html import load_html
 from ingest.loaders.markdown import load_md, load_txt
 from ingest.loaders.pdf import load_pdf
 from ingest.loaders.text import decode_text
+from ingest.loaders.xlsx import load_xlsx
 
 log = logging.getLogger(__name__)
 
@@ -36,18 +37,21 @@ Loader = Callable[[bytes, Path, LoadOptions], LoadedDocument]
 LOADERS: dict[str, Loader] = {
     ".pdf": load_pdf,
     ".docx": load_docx,
+    ".xlsx": load_xlsx,
     ".txt": load_txt,
     ".md": load_md,
     ".html": load_html,
     ".htm": load_html,
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(LOADERS)
+# what the message lists: .htm is .html's other spelling
+_SHOWN_SUFFIXES = " ".join(s for s in SUPPORTED_SUFFIXES if s != ".htm")
 
 
 def unsupported_message(path: Path) -> str:
     shown = path.suffix.lower() or "(không có đuôi tệp / no extension)"
     return (
-        f"Định dạng không hỗ trợ: {shown} (hỗ trợ: .pdf .docx .txt .md .html) "
+        f"Định dạng không hỗ trợ: {shown} (hỗ trợ: {_SHOWN_SUFFIXES}) "
         f"(unsupported file type): {path.name}"
     )
 

@@ -17,6 +17,7 @@ from typing import Any
 from ingest.document import Block, LoadedDocument, LoaderError, Table, table_block
 from ingest.layout import is_figure
 from ingest.loaders.base import MAX_TITLE, LoadOptions, empty
+from ingest.loaders.package import check_package
 
 
 def _docx_items(element: Any, parent: Any) -> Iterator[Any]:
@@ -104,32 +105,6 @@ def _style_name(paragraph: Any, names: dict[str, str]) -> str:
     return names.get(style_id or "", style_id or "")
 
 
-def _check_package(data: bytes, name: str, options: LoadOptions) -> None:
-    """Refuse a ZIP whose entries would inflate past the limit, before anything inflates.
-
-    A 1 MB DOCX can hold a ``document.xml`` of 1 GiB; python-docx would inflate all of it
-    into memory.
-    """
-    limit = options.max_unzipped_mb * 1024 * 1024
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        entries = package.infolist()
-        if len(entries) > options.max_zip_entries:
-            msg = (
-                f"Tệp DOCX có {len(entries)} phần, quá giới hạn {options.max_zip_entries} "
-                f"(DOCX package has too many entries): {name}"
-            )
-            raise LoaderError(msg)
-        total = sum(entry.file_size for entry in entries)
-        if total > limit:
-            msg = (
-                f"Tệp DOCX khi giải nén lớn {total // (1024 * 1024)} MB, quá giới hạn "
-                f"{options.max_unzipped_mb} MB; tăng HOIDAP_INGEST_MAX_UNZIPPED_MB nếu cần "
-                f"(DOCX inflates to {total // (1024 * 1024)} MB, over the limit of "
-                f"{options.max_unzipped_mb} MB): {name}"
-            )
-            raise LoaderError(msg)
-
-
 def load_docx(data: bytes, path: Path, options: LoadOptions) -> LoadedDocument:
     from docx import Document
     from docx.table import Table as DocxTable
@@ -142,7 +117,7 @@ def load_docx(data: bytes, path: Path, options: LoadOptions) -> LoadedDocument:
             ".docx (not a ZIP package; save old .doc files as .docx)"
         )
     try:
-        _check_package(data, name, options)
+        check_package(data, name, options, "DOCX")
         document = Document(io.BytesIO(data))
         styles = _style_names(document)
         blocks: list[Block] = []

@@ -101,6 +101,13 @@ def test_limits_are_named_in_the_failure(hostile_run) -> None:  # type: ignore[n
     failed = {Path(e["source"]).name: e["error"] for e in hostile_run["report"]["failed"]}
     assert "HOIDAP_INGEST_MAX_UNZIPPED_MB" in failed["bom.docx"]
     assert "HOIDAP_INGEST_MAX_MB" in failed["luong-lon.pdf"] or "hỏng" in failed["luong-lon.pdf"]
+    assert "HOIDAP_INGEST_MAX_UNZIPPED_MB" in failed["bom-chuoi.xlsx"]
+    assert "sharedStrings.xml" in failed["bom-chuoi.xlsx"]
+    assert "HOIDAP_INGEST_MAX_CELLS" in failed["nhieu-chuoi.xlsx"]
+    assert "HOIDAP_INGEST_MAX_ROWS" in failed["ti-dong.xlsx"]
+    assert "1.000.000.000" in failed["ti-dong.xlsx"]
+    assert "HOIDAP_INGEST_MAX_CELLS" in failed["nhieu-o.xlsx"]
+    assert "HOIDAP_INGEST_MAX_CELLS" in failed["bang-lon.md"]
 
 
 def test_a_file_reached_twice_in_one_run_is_read_once(tmp_path: Path) -> None:

@@ -598,7 +598,9 @@ def test_unknown_suffix(tmp_path: Path) -> None:
     path.write_bytes(b"whatever")
 
     message = error_of(path)
-    assert message.startswith("Định dạng không hỗ trợ: .xyz (hỗ trợ: .pdf .docx .txt .md .html)")
+    assert message.startswith(
+        "Định dạng không hỗ trợ: .xyz (hỗ trợ: .pdf .docx .xlsx .txt .md .html)"
+    )
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -616,4 +618,4 @@ def test_directory_with_a_document_suffix(tmp_path: Path) -> None:
 
 def test_supported_suffixes() -> None:
     assert isinstance(SUPPORTED_SUFFIXES, tuple)
-    assert set(SUPPORTED_SUFFIXES) == {".pdf", ".docx", ".txt", ".md", ".html", ".htm"}
+    assert set(SUPPORTED_SUFFIXES) == {".pdf", ".docx", ".xlsx", ".txt", ".md", ".html", ".htm"}
