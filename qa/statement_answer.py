@@ -372,7 +372,13 @@ class StatementAnswerer:
                 label = term.concept or term.key
             else:
                 sign, concept = term
-                pairs = _by_concept(doc, concept)
+                # a concept the report prints only as a variant ("…_net": net of provisions)
+                pairs = _by_concept(doc, concept) or [
+                    (s, line)
+                    for s in doc.statements
+                    for line in s.lines
+                    if line.concept and line.concept.startswith(concept + "_")
+                ]
                 label = concepts().get(concept).name if concepts().get(concept) else concept
             hit = None
             for statement, line in pairs:

@@ -47,6 +47,16 @@ def check_column(
         )
         for k in keys
     }
+    def unprinted(k: str, seen: frozenset[str] = frozenset()) -> bool:
+        """Neither the line nor anything it sums is printed: a section the report leaves out."""
+        if read.get(k) is not None and read[k].text.strip():
+            return False
+        parts = [p for i in identities if i.total == k for _, p in i.parts]
+        return all(p not in seen and unprinted(p, seen | {k}) for p in parts)
+
+    for k, t in terms.items():
+        if k in totals and not t.text.strip() and unprinted(k):
+            t.soft = True
     trusted: dict[str, int] = {}
     status: dict[str, tuple[str, str]] = {}
     failing: set[str] = set()
@@ -62,6 +72,9 @@ def check_column(
     def balance(identity: Identity, skip: str | None = None, magnitude: bool = False) -> int | None:
         """total − Σ sign·part; with ``magnitude``, a subtracted part printed negative (banks
         print expenses so) is subtracted by its size."""
+        parts_printed = any(terms[k].printed for _, k in identity.parts if k != skip)
+        if len(identity.parts) > 1 and not parts_printed and skip != identity.total:
+            return None  # a line printed without its items: not itemized, not zero
         total = 0 if skip == identity.total else value(identity.total)
         if total is None:
             return None
