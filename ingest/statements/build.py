@@ -216,6 +216,31 @@ def _unit(text: str) -> str:
     return "VND"
 
 
+def _split(table: Table, titles: tuple[str, ...]) -> list[tuple[Table, int, str]]:
+    """A table holding several statements (a PDF page with two of them under one column
+    layout) cut at each row that names a statement or repeats a header of periods; each
+    part with the row offset it starts at and the title it was cut under."""
+    parts: list[tuple[Table, int, str]] = []
+    start, header, title = 0, table.header, ""
+    rows = table.rows
+    for i, row in enumerate(rows):
+        cells = [clean_cell(c) for c in row]
+        text = fold(" ".join(cells))
+        amounts = sum(1 for c in cells if _is_amount(c))
+        names = amounts == 0 and any(t in text for t in titles)
+        periods = amounts == 0 and sum(1 for c in cells[1:] if c and not uninformative(c)) >= 2
+        if not (names or periods):
+            continue
+        if i > start:
+            parts.append((Table(table.title, header, rows[start:i]), start, title))
+        if periods:
+            header, start = row, i + 1
+        else:
+            title, start = text, i + 1
+    parts.append((Table(table.title, header, rows[start:]), start, title))
+    return [p for p in parts if p[0].rows]
+
+
 def build_statements(
     document: LoadedDocument, source: str, name: str, locate: Locate
 ) -> DocumentStatements:
@@ -236,41 +261,69 @@ def build_statements(
             if any(title in folded for t in candidates for title in t.titles):
                 context = folded
             continue
-        table = block.table
-        title = " ".join([context, fold(table.title), fold(block.heading or "")])
-        scored = [(t, _score(table, t, known, title)) for t in candidates]
-        best, score = max(scored, key=lambda pair: pair[1], default=(None, 0.0))
-        if best is None or score <= 0:
-            continue
-        layout, rows = _lines_of(table, best, known, locate)
-        figure_cols, headers = layout.figures, layout.headers
-        if not figure_cols:
-            continue
-        draft = drafts.get(best.id)
-        if draft is None or len(draft.periods) != len(figure_cols):
-            if (
-                draft is None
-                and previous is not None
-                and previous.template.id == best.id
-                and len(previous.periods) == len(figure_cols)
-            ):
-                draft = previous
-            elif draft is None:
-                periods = [read_period(h, best.at, report_end) for h in headers]
-                if all(uninformative(h) for h in headers) and previous and len(previous.periods) == len(headers):
-                    periods = list(previous.periods)
-                periods = settle_roles(periods) if best.at == "instant" else periods
-                draft = _Draft(best, periods, unit=_unit(" ".join(headers) + " " + title))
-                drafts[best.id] = draft
-            else:
-                continue  # another layout of a statement already read (a summary table)
-        for row in rows:
-            have = draft.rows.get(row.key)
-            if have is None or all(c.value is None for c in have.cells):
-                draft.rows[row.key] = row
-        previous = draft
+        all_titles = tuple(t for template in candidates for t in template.titles)
+        for table, offset, cut_title in _split(block.table, all_titles):
+            if cut_title:
+                context = cut_title
+            whole = block.table
+            previous = _read_table(
+                table, whole, offset, block.heading or "", context, candidates, known, drafts,
+                previous, report_end, locate,
+            )
     statements = tuple(_finish(d) for d in drafts.values())
     return DocumentStatements(source, name, document.title, _with_period(card, statements), statements)
+
+
+def _read_table(
+    table: Table,
+    whole: Table,
+    offset: int,
+    heading: str,
+    context: str,
+    candidates: tuple[StatementTemplate, ...],
+    known: set[str],
+    drafts: dict[str, _Draft],
+    previous: _Draft | None,
+    report_end: date | None,
+    locate: Locate,
+) -> _Draft | None:
+    """Read one table (or part of one) into the draft of the statement it belongs to."""
+
+    def here(_part: Table, row: int) -> tuple[int | None, str | None]:
+        return locate(whole, row + offset)
+
+    title = " ".join([context, fold(table.title), fold(heading)])
+    scored = [(t, _score(table, t, known, title)) for t in candidates]
+    best, score = max(scored, key=lambda pair: pair[1], default=(None, 0.0))
+    if best is None or score <= 0:
+        return previous
+    layout, rows = _lines_of(table, best, known, here)
+    figure_cols, headers = layout.figures, layout.headers
+    if not figure_cols:
+        return previous
+    draft = drafts.get(best.id)
+    if draft is None or len(draft.periods) != len(figure_cols):
+        if (
+            draft is None
+            and previous is not None
+            and previous.template.id == best.id
+            and len(previous.periods) == len(figure_cols)
+        ):
+            draft = previous
+        elif draft is None:
+            periods = [read_period(h, best.at, report_end) for h in headers]
+            if all(uninformative(h) for h in headers) and previous and len(previous.periods) == len(headers):
+                periods = list(previous.periods)
+            periods = settle_roles(periods) if best.at == "instant" else periods
+            draft = _Draft(best, periods, unit=_unit(" ".join(headers) + " " + title))
+            drafts[best.id] = draft
+        else:
+            return previous  # another layout of a statement already read (a summary table)
+    for row in rows:
+        have = draft.rows.get(row.key)
+        if have is None or all(c.value is None for c in have.cells):
+            draft.rows[row.key] = row
+    return draft
 
 
 def _finish(draft: _Draft) -> Statement:
