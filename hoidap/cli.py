@@ -89,12 +89,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
-        from ingest.pipeline import readable
-
         for source, error in report.failed:
-            print(f"LỖI {readable(source)}: {readable(error)}", file=sys.stderr)
+            print(f"LỖI {source}: {error}", file=sys.stderr)
         for source, note in report.notes:
-            print(f"{readable(source)}: {note}", file=sys.stderr)
+            print(f"{source}: {note}", file=sys.stderr)
         print(report.summary())
     return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
 
