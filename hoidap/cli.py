@@ -42,6 +42,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         auth=getattr(args, "auth", None),
         ocr=getattr(args, "ocr", None),
         api_key=getattr(args, "api_key", None),
+        allow_anonymous_questions=getattr(args, "allow_anonymous_questions", None),
     )
     set_settings(settings)
     return settings
@@ -122,9 +123,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.access import exposure
     from ui.app import serve
 
-    serve(_settings(args))
+    settings = _settings(args)
+    # who can reach the page and do what; a server open to all with no credential is refused
+    print("\n".join(exposure(settings)), flush=True)
+    serve(settings)
     return 0
 
 
@@ -174,6 +179,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--api-key",
         help="khóa Bearer cho API /v1 tương thích OpenAI (HOIDAP_API_KEY; mặc định: mật khẩu "
         "--auth, hoặc chỉ máy này khi không có)",
+    )
+    p.add_argument(
+        "--allow-anonymous-questions",
+        action="store_true",
+        default=None,
+        help="trên host không phải loopback: cho hỏi mà không cần đăng nhập hay khóa API; nạp "
+        "và xóa vẫn cần (HOIDAP_ALLOW_ANONYMOUS_QUESTIONS)",
     )
     _common(p)
     p.set_defaults(func=cmd_serve)
