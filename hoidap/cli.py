@@ -42,6 +42,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         auth=getattr(args, "auth", None),
         ocr=getattr(args, "ocr", None),
         api_key=getattr(args, "api_key", None),
+        allow_anonymous_questions=getattr(args, "allow_anonymous_questions", None),
     )
     set_settings(settings)
     return settings
@@ -89,12 +90,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
-        from ingest.pipeline import readable
-
         for source, error in report.failed:
-            print(f"LỖI {readable(source)}: {readable(error)}", file=sys.stderr)
+            print(f"LỖI {source}: {error}", file=sys.stderr)
         for source, note in report.notes:
-            print(f"{readable(source)}: {note}", file=sys.stderr)
+            print(f"{source}: {note}", file=sys.stderr)
         print(report.summary())
     return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
 
@@ -124,9 +123,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.access import exposure
     from ui.app import serve
 
-    serve(_settings(args))
+    settings = _settings(args)
+    # who can reach the page and do what; a server open to all with no credential is refused
+    print("\n".join(exposure(settings)), flush=True)
+    serve(settings)
     return 0
 
 
@@ -176,6 +179,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--api-key",
         help="khóa Bearer cho API /v1 tương thích OpenAI (HOIDAP_API_KEY; mặc định: mật khẩu "
         "--auth, hoặc chỉ máy này khi không có)",
+    )
+    p.add_argument(
+        "--allow-anonymous-questions",
+        action="store_true",
+        default=None,
+        help="trên host không phải loopback: cho hỏi mà không cần đăng nhập hay khóa API; nạp "
+        "và xóa vẫn cần (HOIDAP_ALLOW_ANONYMOUS_QUESTIONS)",
     )
     _common(p)
     p.set_defaults(func=cmd_serve)

@@ -155,6 +155,9 @@ class Settings:
     # the bearer token of the OpenAI-compatible API (/v1/...); never in a repr or a log
     api_key: str | None = field(default=None, repr=False)
     max_upload_mb: int = 50
+    # on a host other than loopback, questions without --auth sign-in or the API key
+    # (writes always need one of them: ui/access.py)
+    allow_anonymous_questions: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:

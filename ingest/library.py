@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from hoidap.files import readable
 from hoidap.settings import Settings
 from ingest.pipeline import (
     IngestReport,
@@ -50,9 +51,15 @@ def documents(settings: Settings) -> dict[str, DocumentRecord]:
 
 
 def find_documents(settings: Settings, wanted: Iterable[str]) -> list[str]:
-    """The sources of the indexed documents named in ``wanted``, by source path or file name."""
+    """The sources of the indexed documents named in ``wanted``: by source path (as stored, or
+    as shown: a name that is not UTF-8 has U+FFFD, :func:`hoidap.files.readable`) or by file
+    name."""
     names = set(wanted)
-    return [s for s, rec in documents(settings).items() if s in names or rec.name in names]
+    return [
+        s
+        for s, rec in documents(settings).items()
+        if s in names or readable(s) in names or rec.name in names
+    ]
 
 
 def document_record(settings: Settings, chunk_id: str) -> DocumentRecord | None:

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from hoidap.errors import UserError
-from hoidap.files import file_sha256
+from hoidap.files import file_sha256, readable
 from hoidap.settings import Settings, get_settings
 from ingest.chunking import Chunk, chunk_document
 from ingest.document import Block, LoadedDocument, LoaderError, Table, render_cells, table_block
@@ -56,7 +56,8 @@ class IngestBusyError(UserError):
 
 @dataclass
 class IngestReport:
-    """What a run did, file by file."""
+    """What a run did, file by file: each file as its path is shown (:func:`readable`), so
+    every line of it can be printed, sent as JSON or put on the page as it is."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -80,17 +81,15 @@ class IngestReport:
         return text
 
     def to_json(self) -> dict[str, object]:
-        """The report as JSON-ready data; a path whose bytes are not UTF-8 is shown with
-        U+FFFD, so the output is always valid UTF-8."""
-        shown = readable
+        """The report as JSON-ready data (a path whose bytes are not UTF-8 has U+FFFD)."""
         return {
-            "added": [shown(s) for s in self.added],
-            "updated": [shown(s) for s in self.updated],
-            "unchanged": [shown(s) for s in self.unchanged],
-            "removed": [shown(s) for s in self.removed],
-            "failed": [{"source": shown(s), "error": shown(e)} for s, e in self.failed],
-            "notes": [{"source": shown(s), "note": n} for s, n in self.notes],
-            "duplicates": [shown(s) for s in self.duplicates],
+            "added": list(self.added),
+            "updated": list(self.updated),
+            "unchanged": list(self.unchanged),
+            "removed": list(self.removed),
+            "failed": [{"source": s, "error": e} for s, e in self.failed],
+            "notes": [{"source": s, "note": n} for s, n in self.notes],
+            "duplicates": list(self.duplicates),
             "chunks_written": self.chunks_written,
             "seconds": round(self.seconds, 3),
         }
@@ -125,11 +124,6 @@ def index_recipe(settings: Settings, path: Path | None = None) -> str:
 def display_name(path: Path) -> str:
     """The file name as a person can read it, even when its bytes are not valid UTF-8."""
     return readable(path.name)
-
-
-def readable(text: str) -> str:
-    """A path string whose undecodable bytes (kept as surrogates) are shown as U+FFFD."""
-    return os.fsencode(text).decode("utf-8", "replace")
 
 
 def chunk_id(source: str, sha256: str, index: int, recipe: str) -> str:
@@ -286,13 +280,15 @@ def _prepare(
     loaded = read(path, load_options(settings, sha256, page_progress))
     blocks = [b for b in (_normalized(block) for block in loaded.blocks) if b is not None]
     document = LoadedDocument(
-        title=normalize_text(loaded.title) or path.stem,
+        # a loader falls back on the file's name, which may hold bytes that are not UTF-8:
+        # the title is embedded, indexed, stored and shown, so it is made readable here
+        title=normalize_text(readable(loaded.title)) or readable(path.stem),
         blocks=blocks,
         notes=loaded.notes,
         page_count=loaded.page_count,
     )
     if not document.blocks:
-        raise LoaderError(f"Tệp không có nội dung văn bản (no text): {path.name}")
+        raise LoaderError(f"Tệp không có nội dung văn bản (no text): {display_name(path)}")
     pieces = chunk_document(document, size=settings.chunk_size, overlap=settings.chunk_overlap)
     recipe = index_recipe(settings, path)
     chunks = [
@@ -362,9 +358,9 @@ def _flush(
         new_ids = [c.chunk_id for c in item.chunks]
         if old is not None:
             stale.extend(cid for cid in old.chunk_ids if cid not in set(new_ids))
-            report.updated.append(item.source)
+            report.updated.append(readable(item.source))
         else:
-            report.added.append(item.source)
+            report.added.append(readable(item.source))
         manifest.documents[item.source] = DocumentRecord(
             source=item.source,
             sha256=item.sha256,
@@ -380,7 +376,7 @@ def _flush(
         else:
             index.statements.remove(item.source)
         if item.document.notes:
-            report.notes.append((item.source, " ".join(item.document.notes)))
+            report.notes.append((readable(item.source), readable(" ".join(item.document.notes))))
         report.chunks_written += len(new_ids)
     manifest.save()
     pending.clear()
@@ -449,14 +445,15 @@ def ingest(
                     and record.recipe == index_recipe(settings, path)
                     and source not in incomplete
                 ):
-                    report.unchanged.append(source)
+                    report.unchanged.append(readable(source))
                     continue
                 item = _prepare(path, source, sha256, settings, pages, read)
             except LoaderError as exc:
-                report.failed.append((source, str(exc)))
+                report.failed.append((readable(source), readable(str(exc))))
                 continue
             except OSError as exc:
-                report.failed.append((source, f"Không đọc được tệp (cannot read): {exc}"))
+                why = readable(f"Không đọc được tệp (cannot read): {exc}")
+                report.failed.append((readable(source), why))
                 continue
             pending.append(item)
             queued += len(item.chunks)
@@ -469,7 +466,7 @@ def ingest(
                 if not Path(source).exists():
                     record = index.forget_document(manifest, source)
                     stale.extend(record.chunk_ids if record else [])
-                    report.removed.append(source)
+                    report.removed.append(readable(source))
         if progress:
             progress(len(files), len(files), "")
         index.sync_lexical(manifest)

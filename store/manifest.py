@@ -13,6 +13,8 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from hoidap.files import readable
+
 FORMAT_VERSION = 1
 
 
@@ -34,7 +36,7 @@ class DocumentRecord:
     @property
     def name(self) -> str:
         """The file name as shown: bytes that are not UTF-8 become U+FFFD."""
-        return os.fsencode(Path(self.source).name).decode("utf-8", "replace")
+        return readable(Path(self.source).name)
 
 
 @dataclass

@@ -9,8 +9,9 @@ from typing import Any
 
 import gradio as gr
 
+from hoidap.files import readable
 from hoidap.settings import Settings
-from ingest.library import documents, find_documents
+from ingest.library import documents
 from qa import open_index
 from ui.asking import friendly_error, is_user_error
 from ui.chat import CHAT_CONCURRENCY, CHAT_GROUP
@@ -56,7 +57,7 @@ class ApiHandlers:
         """The indexed documents: source, name, title, pages, chunks, ingested_at."""
         return [
             {
-                "source": source,
+                "source": readable(source),
                 "name": rec.name,
                 "title": rec.title,
                 "pages": rec.pages,
@@ -68,7 +69,7 @@ class ApiHandlers:
 
     def api_delete(self, documents: list[str]) -> list[str]:
         """Remove documents, given by source path or by file name; returns the removed sources."""
-        return self.docs.delete(find_documents(self.settings, documents or []))
+        return self.docs.delete(documents or [])
 
 
 def register_api(handlers: ApiHandlers) -> None:

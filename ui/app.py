@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,17 @@ class HoidapApp:
         self.api = ApiHandlers(settings, self.documents)
         self.sources = SourceHandlers(settings)
 
+    def writes(self) -> dict[Callable[..., Any], str]:
+        """The handlers that change the library, each with what a refusal calls it."""
+        upload = "tải và nạp tài liệu (to upload and ingest documents)"
+        return {
+            self.documents.on_upload: upload,
+            self.api.api_ingest: upload,
+            self.documents.on_reingest: "nạp lại tài liệu (to re-ingest the documents)",
+            self.documents.on_delete: "xóa tài liệu (to delete documents)",
+            self.api.api_delete: "xóa tài liệu (to delete documents)",
+        }
+
     def warm_up(self) -> None:
         """Load the models before the first question, so nobody waits for them."""
         try:
@@ -153,20 +165,24 @@ def build_app(settings: Settings, handlers: HoidapApp | None = None) -> gr.Block
 
 def serve(settings: Settings) -> None:
     """Run the page on ``settings.host:port`` until interrupted (``hoidap serve``)."""
+    from starlette.middleware import Middleware
+
+    from ui.access import Access, AccessGuard, exposure
+
     quiet_network()
     auth = parse_auth(settings.auth)
+    exposure(settings)  # refuses a server open to the network with no credential
     # first, so the model loads (≈10 s of imports) while the page is built and served
     handlers = HoidapApp(settings)
     threading.Thread(target=handlers.warm_up, name="hoidap-warmup", daemon=True).start()
     demo = build_app(settings, handlers)
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=256)
-    app_kwargs: dict[str, Any] = {}
+    access = Access(settings, handlers.writes())
+    app_kwargs: dict[str, Any] = {"middleware": [Middleware(AccessGuard, access=access)]}
     if auth:
-        from starlette.middleware import Middleware
-
         from ui.security import HideApiBeforeLogin
 
-        app_kwargs["middleware"] = [Middleware(HideApiBeforeLogin)]
+        app_kwargs["middleware"].append(Middleware(HideApiBeforeLogin))
     demo.launch(
         prevent_thread_lock=True,
         server_name=settings.host,

@@ -15,9 +15,16 @@ from typing import Any, TypeVar
 
 import gradio as gr
 
+from hoidap.files import readable
 from hoidap.settings import Settings
 from ingest import IngestBusyError, IngestReport, ingest
-from ingest.library import DocumentRecord, delete_documents, documents, reingest
+from ingest.library import (
+    DocumentRecord,
+    delete_documents,
+    documents,
+    find_documents,
+    reingest,
+)
 from ingest.loaders import SUPPORTED_SUFFIXES
 from qa import open_index
 from ui import render
@@ -172,13 +179,15 @@ class DocumentHandlers:
             self.examples.refresh_in_background()
         return (failed or render.ingest_report_html(report), *self.library(choice))
 
-    def delete(self, sources: list[str]) -> list[str]:
-        """Take documents out of the index; an uploaded copy is deleted with it."""
+    def delete(self, wanted: list[str]) -> list[str]:
+        """Take documents out of the index, given by source path (as stored or as shown) or by
+        file name; an uploaded copy is deleted with it. Returns the removed sources as shown."""
         open_index(self.settings)
-        removed = delete_documents(sources, settings=self.settings)
+        sources = find_documents(self.settings, wanted)
+        removed = delete_documents(sources, settings=self.settings) if sources else []
         if removed:
             self.examples.refresh_in_background()
-        return removed
+        return [readable(s) for s in removed]
 
     def on_delete(self, selected: list[str] | str | None, choice: str | None) -> tuple[Any, ...]:
         if isinstance(selected, str):

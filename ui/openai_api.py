@@ -12,15 +12,15 @@ along in an extra field, ``hoidap``, of the completion (and of the last streamed
 A streamed reply (``"stream": true``, server-sent events) carries the checked text, never a
 draft the grounding check later replaced: what a client shows is what hoidap stands by.
 
-Access: with ``HOIDAP_API_KEY`` (or ``--auth`` credentials, whose password is then the key)
-every request needs ``Authorization: Bearer KEY``; without either, only clients on this
-machine (loopback) are answered.
+Access is the page's (ui/access.py). On a loopback host, as it always was: with
+``HOIDAP_API_KEY`` (or ``--auth`` credentials, whose password is then the key) every request
+needs ``Authorization: Bearer KEY``; without either, only clients on this machine (loopback)
+are answered. On any other host a question needs the key or a signed-in page session,
+unless ``--allow-anonymous-questions``.
 """
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 import json
 import time
 import uuid
@@ -33,6 +33,7 @@ from fastapi import Request  # at module level: FastAPI resolves the handlers' a
 from hoidap.errors import UserError
 from hoidap.settings import Settings
 from qa.types import Answer
+from ui.access import Access, bearer, is_signed_in
 
 MODEL_ID = "hoidap"
 
@@ -159,23 +160,18 @@ def chunks(answer: Answer, model: str, piece_chars: int = 48) -> Iterator[str]:
 
 def expected_key(settings: Settings) -> str | None:
     """The bearer token requests must carry: ``HOIDAP_API_KEY``, else the --auth password."""
-    if settings.api_key:
-        return settings.api_key
-    if settings.auth and ":" in settings.auth:
-        return settings.auth.split(",")[0].split(":", 1)[1]
-    return None
+    return Access(settings).key
 
 
-def allowed(settings: Settings, authorization: str | None, client_host: str | None) -> bool:
-    """With a key: the right bearer token; without one: only this machine's clients."""
-    key = expected_key(settings)
-    if key is not None:
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        return hmac.compare_digest(given.encode(), key.encode())
-    try:
-        return client_host is not None and ipaddress.ip_address(client_host).is_loopback
-    except ValueError:
-        return client_host == "localhost"
+def allowed(
+    settings: Settings,
+    authorization: str | None,
+    client_host: str | None,
+    signed_in: bool = False,
+) -> bool:
+    """Whether a /v1 request is answered (:meth:`ui.access.Access.allows_v1`)."""
+    token = bearer({"authorization": authorization or ""})
+    return Access(settings).allows_v1(token, client_host, signed_in)
 
 
 def router(settings: Settings) -> Any:
@@ -187,7 +183,8 @@ def router(settings: Settings) -> Any:
 
     def refuse(request: Request) -> JSONResponse | None:
         client = request.client.host if request.client else None
-        if allowed(settings, request.headers.get("authorization"), client):
+        session = is_signed_in(request.app, request.headers)
+        if allowed(settings, request.headers.get("authorization"), client, session):
             return None
         return _error(401, "Sai hoặc thiếu khóa API (invalid or missing API key)", "auth_error")
 

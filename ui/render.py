@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from hoidap.files import readable
 from ingest import IngestReport
 from ingest.chunking import split_sentences
 from ingest.library import DocumentRecord
@@ -428,14 +429,15 @@ def document_rows(documents: Mapping[str, DocumentRecord]) -> list[list[object]]
 
 
 def document_choices(documents: Mapping[str, DocumentRecord]) -> list[tuple[str, str]]:
-    """(label, source) pairs for the delete picker; the label tells same-named files apart."""
+    """(label, source as shown) pairs for the delete picker; the label tells same-named files
+    apart. The handler finds the documents again by the shown source (``find_documents``)."""
     names = Counter(rec.name for rec in documents.values())
     choices = []
     for source, rec in sorted(documents.items(), key=lambda kv: kv[1].name.lower()):
         label = rec.name
         if names[rec.name] > 1:
             label = f"{rec.name} ({Path(source).parent.name})"
-        choices.append((label, source))
+        choices.append((label, readable(source)))
     return choices
 
 

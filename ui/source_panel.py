@@ -226,7 +226,7 @@ class SourceHandlers:
         try:
             copy = original_copy(located)
         except OSError:
-            log.warning("no copy of %s to download", located.path, exc_info=True)
+            log.warning("no copy of %s to download", located.name, exc_info=True)
             return gr.DownloadButton(value=None, visible=False)
         return gr.DownloadButton(value=str(copy), visible=True)
 

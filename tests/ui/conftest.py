@@ -12,6 +12,7 @@ wait for ``load`` and then for elements, never for network idle.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -51,10 +52,37 @@ START_TIMEOUT = 180.0
 INGEST_TIMEOUT = 600.0
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def own_address() -> str | None:
+    """This machine's own non-loopback IPv4 address (``hostname -I``), or None: a server
+    bound to it and reached through it sees a client that is not loopback, without any
+    packet leaving this machine."""
+    try:
+        out = subprocess.run(
+            ["hostname", "-I"], capture_output=True, text=True, timeout=5, check=False
+        ).stdout.split()
+    except OSError:
+        out = []
+    with contextlib.suppress(OSError):
+        out += socket.gethostbyname_ex(socket.gethostname())[2]
+    for candidate in out:
+        if "." in candidate and not candidate.startswith("127."):
+            try:
+                with socket.socket() as sock:
+                    sock.bind((candidate, 0))  # ours: a foreign address cannot be bound
+            except OSError:
+                continue
+            return candidate
+    return None
+
+
+# the page may load from these (the servers' own addresses); anything else is outside
+LOCAL_PREFIXES = ["http://127.0.0.1", "data:", "blob:", "about:"]
 
 
 def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
@@ -128,12 +156,21 @@ def http_status(url: str, *, method: str = "GET", data: bytes | None = None) -> 
 
 
 def start_server(
-    data_dir: Path, log_dir: Path, *, auth: tuple[str, str] | None = None, **env: str
+    data_dir: Path,
+    log_dir: Path,
+    *,
+    auth: tuple[str, str] | None = None,
+    host: str | None = None,
+    args: tuple[str, ...] = (),
+    **env: str,
 ) -> Server:
-    """Start ``hoidap serve`` and return once the page answers HTTP."""
-    port = free_port()
+    """Start ``hoidap serve`` (on ``host``, default 127.0.0.1, with more ``args``) and return
+    once the page answers HTTP."""
+    port = free_port(host or "127.0.0.1")
     command = [sys.executable, "-m", "hoidap.cli", "serve", "--port", str(port)]
-    command += ["--data-dir", str(data_dir)]
+    command += ["--data-dir", str(data_dir), *args]
+    if host:
+        command += ["--host", host]
     if auth:
         command += ["--auth", f"{auth[0]}:{auth[1]}"]
     log_path = log_dir / f"serve-{port}.log"
@@ -143,7 +180,8 @@ def start_server(
         command, env=server_env(data_dir, **env), cwd=REPO, stdout=handle, stderr=subprocess.STDOUT
     )
     handle.close()
-    server = Server(f"http://127.0.0.1:{port}", process, log_path, data_dir, started, auth=auth)
+    url = f"http://{host or '127.0.0.1'}:{port}"
+    server = Server(url, process, log_path, data_dir, started, auth=auth)
     deadline = started + START_TIMEOUT
     while time.perf_counter() < deadline:
         if process.poll() is not None:
@@ -241,7 +279,7 @@ def page(browser: Any, watch: PageWatch) -> Iterator[Any]:
     tab = context.new_page()
 
     def on_request(request: Any) -> None:
-        if not request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+        if not request.url.startswith(tuple(LOCAL_PREFIXES)):
             watch.external.append(request.url)
 
     tab.on("request", on_request)
@@ -295,11 +333,19 @@ def figures() -> Any:
 
 @pytest.fixture
 def launch(logs_dir: Path) -> Iterator[Any]:
-    """``launch(data_dir, auth=None, **env)``: a server stopped when the test ends."""
+    """``launch(data_dir, auth=None, host=None, args=(), **env)``: a server stopped when the
+    test ends."""
     started: list[Server] = []
 
-    def _launch(data_dir: Path, *, auth: tuple[str, str] | None = None, **env: str) -> Server:
-        running = start_server(data_dir, logs_dir, auth=auth, **env)
+    def _launch(
+        data_dir: Path,
+        *,
+        auth: tuple[str, str] | None = None,
+        host: str | None = None,
+        args: tuple[str, ...] = (),
+        **env: str,
+    ) -> Server:
+        running = start_server(data_dir, logs_dir, auth=auth, host=host, args=args, **env)
         started.append(running)
         return running
 
