@@ -92,7 +92,9 @@ def _load(name: str) -> dict[str, Any]:
 
 
 def _signed(terms: list[str]) -> tuple[tuple[int, str], ...]:
-    return tuple((-1, t[1:].strip()) if t.startswith("-") else (1, t.lstrip("+").strip()) for t in terms)
+    return tuple(
+        (-1, t[1:].strip()) if t.startswith("-") else (1, t.lstrip("+").strip()) for t in terms
+    )
 
 
 @cache
@@ -141,7 +143,8 @@ def family_markers() -> dict[str, tuple[str, ...]]:
 def concepts() -> dict[str, Concept]:
     raw = _load("statement_templates.json").get("concepts") or {}
     return {
-        cid: Concept(cid, c.get("name", cid), tuple(c.get("aliases") or ())) for cid, c in raw.items()
+        cid: Concept(cid, c.get("name", cid), tuple(c.get("aliases") or ()))
+        for cid, c in raw.items()
     }
 
 

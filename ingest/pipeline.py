@@ -312,7 +312,7 @@ def _prepare(
         )
         for c in pieces
     ]
-    statements = safe_build(document, readable(source), display_name(path), _locator(pieces, chunks))
+    statements = safe_build(document, readable(source), display_name(path), _locator(pieces, chunks))  # noqa: E501
     return _Pending(source, sha256, path.stat().st_size, document, chunks, statements)
 
 

@@ -17,8 +17,48 @@ from hoidap.vietnamese import dates_in, fold, folded_words, quarter_in, years_in
 
 # words that say nothing about which line is meant
 _FILLER = frozenset(
-    "la bao nhieu gi cua cong ty doanh nghiep ngan hang nay the nao tai ngay vao cho toi biet hay "
-    "tinh so sanh voi phan tich nhan xet trong ky nam quy thang dau cuoi dong vnd ty trieu".split()
+    [
+        "la",
+        "bao",
+        "nhieu",
+        "gi",
+        "cua",
+        "cong",
+        "ty",
+        "doanh",
+        "nghiep",
+        "ngan",
+        "hang",
+        "nay",
+        "the",
+        "nao",
+        "tai",
+        "ngay",
+        "vao",
+        "cho",
+        "toi",
+        "biet",
+        "hay",
+        "tinh",
+        "so",
+        "sanh",
+        "voi",
+        "phan",
+        "tich",
+        "nhan",
+        "xet",
+        "trong",
+        "ky",
+        "nam",
+        "quy",
+        "thang",
+        "dau",
+        "cuoi",
+        "dong",
+        "vnd",
+        "ty",
+        "trieu",
+    ]
 )
 MIN_COVER = 0.6  # share of a line name's words a question must hold to mean that line
 
@@ -79,7 +119,11 @@ def _names() -> tuple[tuple[tuple[str, ...], str, str, str | None], ...]:
 def _vocabulary() -> frozenset[str]:
     words = {w for names, *_ in _names() for w in names}
     for group in ("card", "intents", "question"):
-        for key in ("company", "ticker", "period", "auditor", "kind", "unit", "overview") if group == "card" else ():
+        for key in (
+            ("company", "ticker", "period", "auditor", "kind", "unit", "overview")
+            if group == "card"
+            else ()
+        ):
             words.update(w for p in phrases(f"card.{key}") for w in p.split())
     for ratio in ratios():
         for alias in ratio.aliases:
@@ -151,7 +195,9 @@ def _period(folded: str, text: str) -> PeriodAsk:
 
 
 def _has(folded: str, group: str) -> bool:
-    return any(re.search(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])", folded) for p in phrases(group))
+    return any(
+        re.search(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])", folded) for p in phrases(group)
+    )
 
 
 def read_question(text: str) -> FinanceQuestion:
@@ -183,26 +229,38 @@ def read_question(text: str) -> FinanceQuestion:
         top, bottom = match_lines(split[0].split()), match_lines(split[1].split())
         if top and bottom:
             return FinanceQuestion(
-                text, folded, "ratio", ratio_parts=(tuple(top[:3]), tuple(bottom[:3])), percent=True, period=period
+                text,
+                folded,
+                "ratio",
+                ratio_parts=(tuple(top[:3]), tuple(bottom[:3])),
+                percent=True,
+                period=period,
             )
     share = re.split(r"\schiem\s", folded, maxsplit=1)
     if len(share) == 2:
         top, bottom = match_lines(share[0].split()), match_lines(share[1].split())
         if top and bottom:
             return FinanceQuestion(
-                text, folded, "ratio", ratio_parts=(tuple(top[:3]), tuple(bottom[:3])), percent=True, period=period
+                text,
+                folded,
+                "ratio",
+                ratio_parts=(tuple(top[:3]), tuple(bottom[:3])),
+                percent=True,
+                period=period,
             )
-    targets = tuple(match_lines(words))
-    if not targets:
+    found = tuple(match_lines(words))
+    if not found:
         return FinanceQuestion(text, folded, "none", period=period, outside=outside)
     if _has(folded, "intents.analysis"):
         intent = "analysis"
-    elif _has(folded, "intents.change") and ("so voi" in folded or "tang" in words or "giam" in words):
+    elif _has(folded, "intents.change") and (
+        "so voi" in folded or "tang" in words or "giam" in words
+    ):
         intent = "change"
     else:
         intent = "line"
     return FinanceQuestion(
-        text, folded, intent, targets=targets, percent=percent, period=period, outside=outside
+        text, folded, intent, targets=found, percent=percent, period=period, outside=outside
     )
 
 

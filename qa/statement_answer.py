@@ -89,7 +89,9 @@ def _line_name(line: Line) -> str:
     return f"{line.name} (mã số {line.code})" if line.code else line.name
 
 
-def _pick_column(statement: Statement, ask: PeriodAsk, doc: DocumentStatements) -> tuple[int | None, str]:
+def _pick_column(
+    statement: Statement, ask: PeriodAsk, doc: DocumentStatements
+) -> tuple[int | None, str]:
     """The column the question asks for, or None with the reason."""
     periods = list(statement.periods)
     indices = list(range(len(periods)))
@@ -103,7 +105,7 @@ def _pick_column(statement: Statement, ask: PeriodAsk, doc: DocumentStatements) 
         want = "start" if ask.role == "start" else "end"
         hit = [i for i in indices if periods[i].role == want]
         if ask.years and want == "end" and not ask.role:
-            dated = [i for i in indices if periods[i].end and int(periods[i].end[:4]) in ask.years]
+            dated = [i for i in indices if int((periods[i].end or "0")[:4]) in ask.years]
             if dated:
                 return dated[0], ""
         return (hit[0] if hit else 0), ""
@@ -113,7 +115,7 @@ def _pick_column(statement: Statement, ask: PeriodAsk, doc: DocumentStatements) 
     report_year = int(doc.card.period_end[:4]) if doc.card.period_end else None
     if ask.years:
         wanted = set(ask.years)
-        pool = [i for i in indices if periods[i].end and int(periods[i].end[:4]) in wanted]
+        pool = [i for i in indices if int((periods[i].end or "0")[:4]) in wanted]
         if not pool:
             cover = ", ".join(sorted({period_label(periods[i]) for i in indices}))
             return None, (
@@ -155,7 +157,9 @@ def _by_concept(doc: DocumentStatements, concept: str) -> list[tuple[Statement, 
     return [(s, line) for s in doc.statements for line in s.lines if line.concept == concept]
 
 
-def _locate(doc: DocumentStatements, targets: tuple[Target, ...], ask: PeriodAsk) -> tuple[_Found | None, str]:
+def _locate(
+    doc: DocumentStatements, targets: tuple[Target, ...], ask: PeriodAsk
+) -> tuple[_Found | None, str]:
     """The first asked line this report has a stated figure for, in the asked column."""
     reason = ""
     best_score = targets[0].score if targets else 0.0
@@ -193,7 +197,9 @@ class StatementAnswerer:
             return library[:MAX_DOCUMENTS]
         named = []
         for doc in library:
-            names = fold(" ".join(filter(None, [doc.card.company, doc.card.ticker, doc.name, doc.title])))
+            names = fold(
+                " ".join(filter(None, [doc.card.company, doc.card.ticker, doc.name, doc.title]))
+            )
             if any(t in names.replace("-", " ").split() or t in names for t in terms):
                 named.append(doc)
         if named:
@@ -225,7 +231,14 @@ class StatementAnswerer:
                 chunk_id, text = ids[0], chunks[ids[0]][0]
         if isinstance(page, int) and page < 0:
             page = None
-        return Source(doc.source, doc.title, page if isinstance(page, int) else None, chunk_id or "", 1.0, text)
+        return Source(
+            doc.source,
+            doc.title,
+            page if isinstance(page, int) else None,
+            chunk_id or "",
+            1.0,
+            text,
+        )
 
     def _cite(self, sources: list[Source], source: Source) -> int:
         for n, have in enumerate(sources, 1):
@@ -263,7 +276,14 @@ class StatementAnswerer:
             text = a.text
             for n, s in enumerate(a.sources, 1):
                 text = text.replace(f"[{n}]", f"[{self._cite(sources, s)}]")
-            company = next((d.card.company or d.name for d in docs if a.sources and d.source == a.sources[0].source), "")
+            company = next(
+                (
+                    d.card.company or d.name
+                    for d in docs
+                    if a.sources and d.source == a.sources[0].source
+                ),
+                "",
+            )
             lines.append(f"- {company}: {text}")
         text = "Trong thư viện có nhiều báo cáo; số của từng báo cáo:\n" + "\n".join(lines)
         return Answer(text, False, sources, question, NAME)
@@ -283,7 +303,9 @@ class StatementAnswerer:
         found, why = _locate(doc, asked.targets, ask)
         if found is None:
             if why:
-                return Answer(ABSTAIN_MESSAGE, True, [self._source(doc, None)], asked.text, NAME, note=why)
+                return Answer(
+                    ABSTAIN_MESSAGE, True, [self._source(doc, None)], asked.text, NAME, note=why
+                )
             return None
         if asked.intent in ("change", "analysis"):
             return self._change(asked, found)
@@ -297,7 +319,7 @@ class StatementAnswerer:
         n = self._cite(sources, self._source(found.doc, found.line))
         value = format_figure(found.cell.value or 0)
         parts = [
-            f"{_line_name(found.line)}, {period_label(found.period)}: {value} {self._unit(found)} [{n}]."
+            f"{_line_name(found.line)}, {period_label(found.period)}: {value} {self._unit(found)} [{n}]."  # noqa: E501
         ]
         others = [
             f"{period_label(p)}: {format_figure(c.value or 0)}"
@@ -327,7 +349,11 @@ class StatementAnswerer:
         unit = self._unit(found)
         text = (
             f"{_line_name(line)} {verb} {format_figure(abs(diff))} {unit}"
-            + (f" ({'+' if diff >= 0 else '−'}{format_number(abs(pct))} %)" if pct is not None else "")
+            + (
+                f" ({'+' if diff >= 0 else '−'}{format_number(abs(pct))} %)"
+                if pct is not None
+                else ""
+            )
             + f": {period_label(periods[found.column])} {format_figure(now)} so với "
             f"{period_label(periods[base])} {format_figure(then)} [{n}]."
         )
@@ -338,8 +364,7 @@ class StatementAnswerer:
                 shares = [
                     f"{period_label(p)}: {format_number(c.value / r.value * 100)} %"
                     for p, c, r in zip(periods, line.cells, rev_line.cells, strict=False)
-                    if c.stated and r.stated and r.value
-                    and c.value is not None
+                    if c.stated and r.stated and r.value and c.value is not None
                 ]
                 if shares:
                     text += " Tỷ trọng trên doanh thu thuần — " + "; ".join(shares) + "."
@@ -355,7 +380,8 @@ class StatementAnswerer:
         if len(ask.years) >= 2:
             older = min(ask.years)
             hit = [
-                i for i, p in enumerate(periods)
+                i
+                for i, p in enumerate(periods)
                 if i != column and p.end and int(p.end[:4]) == older and p.months == me.months
             ]
             if hit:
@@ -364,11 +390,16 @@ class StatementAnswerer:
         return same[0] if same else None
 
     # ratios --------------------------------------------------------------------------
-    def _input(self, doc: DocumentStatements, terms: tuple[Target, ...] | tuple[tuple[int, str], ...]) -> tuple[list[tuple[int, _Found]], str]:
+    def _input(
+        self, doc: DocumentStatements, terms: tuple[Target, ...] | tuple[tuple[int, str], ...]
+    ) -> tuple[list[tuple[int, _Found]], str]:
         found: list[tuple[int, _Found]] = []
         for term in terms:
             if isinstance(term, Target):
-                sign, pairs = 1, _lines(doc, term) or (_by_concept(doc, term.concept) if term.concept else [])
+                sign, pairs = (
+                    1,
+                    _lines(doc, term) or (_by_concept(doc, term.concept) if term.concept else []),
+                )
                 label = term.concept or term.key
             else:
                 sign, concept = term
@@ -379,7 +410,8 @@ class StatementAnswerer:
                     for line in s.lines
                     if line.concept and line.concept.startswith(concept + "_")
                 ]
-                label = concepts().get(concept).name if concepts().get(concept) else concept
+                known = concepts().get(concept)
+                label = known.name if known else concept
             hit = None
             for statement, line in pairs:
                 column = self._ratio_column(statement)
@@ -425,10 +457,23 @@ class StatementAnswerer:
         if not top or not bottom:
             why = why_top or why_bottom
             return Answer(
-                ABSTAIN_MESSAGE, True, [self._source(doc, None)], asked.text, NAME,
+                ABSTAIN_MESSAGE,
+                True,
+                [self._source(doc, None)],
+                asked.text,
+                NAME,
                 note=f"Không tính được {name}: {why} (an input line is missing).",
             )
-        return self._ratio_answer(asked, doc, name, top, bottom, percent, average, ratio_note=asked.ratio.note if asked.ratio else "")
+        return self._ratio_answer(
+            asked,
+            doc,
+            name,
+            top,
+            bottom,
+            percent,
+            average,
+            ratio_note=asked.ratio.note if asked.ratio else "",
+        )
 
     def _ratio_answer(
         self,
@@ -457,7 +502,14 @@ class StatementAnswerer:
         numerator, top_text = side(top)
         denominator, bottom_text = side(bottom)
         if denominator == 0:
-            return Answer(ABSTAIN_MESSAGE, True, sources, asked.text, NAME, note=f"Không tính được {name}: mẫu số bằng 0.")
+            return Answer(
+                ABSTAIN_MESSAGE,
+                True,
+                sources,
+                asked.text,
+                NAME,
+                note=f"Không tính được {name}: mẫu số bằng 0.",
+            )
         value = numerator / denominator
         shown = f"{format_number(value * 100)} %" if percent else f"{format_number(value)} lần"
         text = f"{name} = {top_text} / {bottom_text} = {shown}."
@@ -469,10 +521,12 @@ class StatementAnswerer:
                 mean = (denominator + start) / 2
                 if mean:
                     alt = numerator / mean
-                    alt_shown = f"{format_number(alt * 100)} %" if percent else f"{format_number(alt)} lần"
+                    alt_shown = (
+                        f"{format_number(alt * 100)} %" if percent else f"{format_number(alt)} lần"
+                    )
                     text += (
                         f" Theo {f.line.name} bình quân đầu và cuối kỳ "
-                        f"(({format_figure(denominator)} + {format_figure(start)}) / 2): {alt_shown}."
+                        f"(({format_figure(denominator)} + {format_figure(start)}) / 2): {alt_shown}."  # noqa: E501
                     )
         note = ratio_note or None
         return Answer(text, False, sources, asked.text, NAME, note=note)
@@ -494,7 +548,9 @@ class StatementAnswerer:
             parts.append(f"- {text}")
         if not parts:
             return None
-        return Answer("Các chỉ số tính từ báo cáo:\n" + "\n".join(parts), False, sources, asked.text, NAME)
+        return Answer(
+            "Các chỉ số tính từ báo cáo:\n" + "\n".join(parts), False, sources, asked.text, NAME
+        )
 
     # the report card -----------------------------------------------------------------
     def _card(self, asked: FinanceQuestion, doc: DocumentStatements) -> Answer | None:
@@ -503,29 +559,56 @@ class StatementAnswerer:
         kinds = {"consolidated": "hợp nhất", "separate": "riêng", "combined": "tổng hợp"}
         checks = {"audited": "đã kiểm toán", "reviewed": "đã soát xét"}
         facts = {
-            "company": card.company and f"Công ty: {card.company}" + (f" (mã chứng khoán {card.ticker})" if card.ticker else ""),
-            "ticker": card.ticker and f"Mã chứng khoán: {card.ticker}" + (f" ({card.company})" if card.company else ""),
-            "period": card.period and f"Kỳ báo cáo: {card.period}" + (f", kết thúc ngày {_day(card.period_end)}" if card.period_end else ""),
-            "auditor": card.auditor and f"{'Đơn vị soát xét' if card.assurance == 'reviewed' else 'Đơn vị kiểm toán'}: {card.auditor}",
-            "kind": card.scope and f"Loại báo cáo: báo cáo tài chính {kinds.get(card.scope, card.scope)}"
+            "company": card.company
+            and f"Công ty: {card.company}"
+            + (f" (mã chứng khoán {card.ticker})" if card.ticker else ""),
+            "ticker": card.ticker
+            and f"Mã chứng khoán: {card.ticker}" + (f" ({card.company})" if card.company else ""),
+            "period": card.period
+            and f"Kỳ báo cáo: {card.period}"
+            + (f", kết thúc ngày {_day(card.period_end)}" if card.period_end else ""),
+            "auditor": card.auditor
+            and f"{'Đơn vị soát xét' if card.assurance == 'reviewed' else 'Đơn vị kiểm toán'}: {card.auditor}",  # noqa: E501
+            "kind": card.scope
+            and f"Loại báo cáo: báo cáo tài chính {kinds.get(card.scope, card.scope)}"
             + (f", {checks[card.assurance]}" if card.assurance in checks else ""),
-            "unit": f"Đơn vị tính: {card.unit or (doc.statements[0].unit if doc.statements else 'VND')}",
+            "unit": f"Đơn vị tính: {card.unit or (doc.statements[0].unit if doc.statements else 'VND')}",  # noqa: E501
         }
         if field != "overview":
             fact = facts.get(field)
             if not fact:
                 if field == "auditor" and card.frequency == "quarterly":
-                    fact = "Báo cáo quý này không nêu đơn vị kiểm toán (thường báo cáo quý không được kiểm toán)."
-                    return Answer(ABSTAIN_MESSAGE, True, [self._source(doc, None)], asked.text, NAME, note=fact)
+                    fact = "Báo cáo quý này không nêu đơn vị kiểm toán (thường báo cáo quý không được kiểm toán)."  # noqa: E501
+                    return Answer(
+                        ABSTAIN_MESSAGE,
+                        True,
+                        [self._source(doc, None)],
+                        asked.text,
+                        NAME,
+                        note=fact,
+                    )
                 return None
             evidence = card.evidence.get(field)
             source = self._source(doc, None, evidence.text if evidence else "")
             return Answer(f"{fact} [1].", False, [source], asked.text, NAME)
         sources: list[Source] = []
-        n = self._cite(sources, self._source(doc, None, card.evidence["company"].text if "company" in card.evidence else ""))
+        n = self._cite(
+            sources,
+            self._source(
+                doc, None, card.evidence["company"].text if "company" in card.evidence else ""
+            ),
+        )
         lines = [f"{fact} [{n}]." for key, fact in facts.items() if fact and key != "ticker"]
         key_figures = []
-        for concept in ("total_assets", "liabilities", "equity", "net_revenue", "net_profit", "total_liabilities", "profit_after_tax"):
+        for concept in (
+            "total_assets",
+            "liabilities",
+            "equity",
+            "net_revenue",
+            "net_profit",
+            "total_liabilities",
+            "profit_after_tax",
+        ):
             for statement, line in _by_concept(doc, concept):
                 column = self._ratio_column(statement)
                 if column is not None and line.cells[column].stated:

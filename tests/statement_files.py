@@ -39,9 +39,9 @@ INCOME_HEADER = ("Chỉ tiêu", "Mã số", "Thuyết minh", "Quý 1 năm 2025",
 INCOME = (
     ("1. Doanh thu bán hàng và cung cấp dịch vụ", "01", "VI.1", "40.000.500.000", "35.000.000.000"),
     ("2. Các khoản giảm trừ doanh thu", "02", "", "500.000", "-"),
-    ("3. Doanh thu thuần về bán hàng và cung cấp dịch vụ", "10", "", "40.000.000.000", "35.000.000.000"),
+    ("3. Doanh thu thuần về bán hàng và cung cấp dịch vụ", "10", "", "40.000.000.000", "35.000.000.000"),  # noqa: E501
     ("4. Giá vốn hàng bán", "11", "", "30.000.000.000", "27.000.000.000"),
-    ("5. Lợi nhuận gộp về bán hàng và cung cấp dịch vụ", "20", "", "10.000.000.000", "8.000.000.000"),
+    ("5. Lợi nhuận gộp về bán hàng và cung cấp dịch vụ", "20", "", "10.000.000.000", "8.000.000.000"),  # noqa: E501
     ("6. Doanh thu hoạt động tài chính", "21", "", "200.000.000", "100.000.000"),
     ("7. Chi phí tài chính", "22", "", "300.000.000", "200.000.000"),
     ("8. Chi phí bán hàng", "25", "", "2.000.000.000", "1.500.000.000"),
@@ -61,17 +61,27 @@ ROE = "16,30"  # 5.120.000.000 / 31.411.060.735
 
 
 def _bold_total(label: str, code: str) -> str:
-    return f"**{label}({code}=…)**" if code in ("100", "300") else (f"**{label}**" if code in ("270", "440") else label)
+    return (
+        f"**{label}({code}=…)**"
+        if code in ("100", "300")
+        else (f"**{label}**" if code in ("270", "440") else label)
+    )
 
 
 def write_markdown_pipe(path: Path) -> Path:
     """As a PDF parser writes it: bold totals, formulas glued to labels, ``<br/>`` headers."""
     lines = [f"# {COVER[0]}", "", *COVER[1:], "", f"## {BALANCE_TITLE}", "Đơn vị tính: VND", ""]
-    lines.append("| " + " | ".join(BALANCE_HEADER[:3]) + " | Số cuối quý<br/>31/3/2025 | Số đầu năm<br/>1/1/2025 |")
+    lines.append(
+        "| "
+        + " | ".join(BALANCE_HEADER[:3])
+        + " | Số cuối quý<br/>31/3/2025 | Số đầu năm<br/>1/1/2025 |"
+    )
     lines.append("| --- | --- | --- | --- | --- |")
     for label, code, note, end, start in BALANCE:
-        shown = f"{label}(100=110+120+130+140+150)" if code == "100" else (
-            f"{label}(300=310+330)" if code == "300" else label
+        shown = (
+            f"{label}(100=110+120+130+140+150)"
+            if code == "100"
+            else (f"{label}(300=310+330)" if code == "300" else label)
         )
         if code in ("100", "270", "300", "440"):
             shown = f"**{shown}**"
@@ -107,7 +117,10 @@ def write_docx(path: Path) -> Path:
     document = docx.Document()
     for line in COVER:
         document.add_paragraph(line)
-    for title, header, rows in ((BALANCE_TITLE, BALANCE_HEADER, BALANCE), (INCOME_TITLE, INCOME_HEADER, INCOME)):
+    for title, header, rows in (
+        (BALANCE_TITLE, BALANCE_HEADER, BALANCE),
+        (INCOME_TITLE, INCOME_HEADER, INCOME),
+    ):
         document.add_paragraph(title)
         table = document.add_table(rows=len(rows) + 1, cols=len(header))
         for j, cell in enumerate(header):
@@ -133,7 +146,10 @@ def write_xlsx(path: Path) -> Path:
     sheet.title = "BCTC"
     for line in COVER:
         sheet.append([line])
-    for title, header, rows in ((BALANCE_TITLE, BALANCE_HEADER, BALANCE), (INCOME_TITLE, INCOME_HEADER, INCOME)):
+    for title, header, rows in (
+        (BALANCE_TITLE, BALANCE_HEADER, BALANCE),
+        (INCOME_TITLE, INCOME_HEADER, INCOME),
+    ):
         sheet.append([])
         sheet.append([title])
         sheet.append(list(header))
@@ -147,11 +163,14 @@ def _statement_lines() -> list[tuple[float, float, str]]:
     """(x, y, text) in points on an A4 page: the columns a statement prints."""
     placed: list[tuple[float, float, str]] = []
     y = 40.0
-    for line in COVER[:2]:
+    for line in COVER[:3]:
         placed.append((40, y, line))
         y += 16
     columns = (40, 300, 345, 400, 490)
-    for title, header, rows in ((BALANCE_TITLE, BALANCE_HEADER, BALANCE), (INCOME_TITLE, INCOME_HEADER, INCOME)):
+    for title, header, rows in (
+        (BALANCE_TITLE, BALANCE_HEADER, BALANCE),
+        (INCOME_TITLE, INCOME_HEADER, INCOME),
+    ):
         y += 10
         placed.append((40, y, title))
         y += 18

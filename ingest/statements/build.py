@@ -25,7 +25,13 @@ from hoidap.knowledge import (
 from hoidap.vietnamese import fold, parse_figure
 from ingest.document import LoadedDocument, Table
 from ingest.statements.checks import check_column
-from ingest.statements.labels import clean_cell, clean_label, code_of, formula_code, label_similarity
+from ingest.statements.labels import (
+    clean_cell,
+    clean_label,
+    code_of,
+    formula_code,
+    label_similarity,
+)
 from ingest.statements.periods import read_period, settle_roles, uninformative
 from ingest.statements.report_card import read_card
 from store.statements import READ, Cell, DocumentStatements, Line, Period, ReportCard, Statement
@@ -84,14 +90,18 @@ def _is_amount(text: str) -> bool:
 
 def _columns(table: Table, known: set[str]) -> _Layout:
     """Which column holds codes, labels and figures, from the cells, not only the header."""
-    width = max([len(table.header), *(len(r) for r in table.rows)] or [0])
+    width = max([len(table.header), *(len(r) for r in table.rows)])
     rows = [tuple(clean_cell(c) for c in r) + ("",) * (width - len(r)) for r in _rows(table)]
     header = [clean_cell(h) for h in table.header] + [""] * (width - len(table.header))
     folded = [fold(h) for h in header]
     codes = [sum(1 for r in rows if code_of(r[j], known)) for j in range(width)]
     figures = [sum(1 for r in rows if _is_amount(r[j])) for j in range(width)]
     texts = [
-        sum(len(r[j]) for r in rows if r[j] and parse_figure(r[j]) is None and not code_of(r[j], known))
+        sum(
+            len(r[j])
+            for r in rows
+            if r[j] and parse_figure(r[j]) is None and not code_of(r[j], known)
+        )
         for j in range(width)
     ]
     code_col: int | None = None
@@ -103,15 +113,15 @@ def _columns(table: Table, known: set[str]) -> _Layout:
     figure_cols = [
         j
         for j in range(width)
-        if j != code_col and figures[j] >= 1 and figures[j] * 2 >= codes[j]
+        if j != code_col
+        and figures[j] >= 1
+        and figures[j] * 2 >= codes[j]
         and (figures[j] >= 2 or texts[j] == 0)
     ]
     # the header cells that name periods, in order, whatever column the tool put them in
     first = code_col + 1 if code_col is not None else 1
     header_is_row = len(_rows(table)) > len(table.rows)
-    named_periods = [
-        h for h in header[first:] if h and not uninformative(h) and not header_is_row
-    ]
+    named_periods = [h for h in header[first:] if h and not uninformative(h) and not header_is_row]
     overflow = False
     if named_periods and len(named_periods) < len(figure_cols):
         figure_cols, overflow = figure_cols[: len(named_periods)], True
@@ -140,7 +150,9 @@ def _match_label(label: str, template: StatementTemplate) -> LineTemplate | None
     exact = [line for line in template.lines if _bare(line.label) == folded]
     if exact:
         return exact[0]
-    best = max(template.lines, key=lambda line: label_similarity(folded, _bare(line.label)), default=None)
+    best = max(
+        template.lines, key=lambda line: label_similarity(folded, _bare(line.label)), default=None
+    )
     if best is not None and label_similarity(folded, _bare(best.label)) >= LABEL_MATCH:
         return best
     return None
@@ -201,7 +213,9 @@ def _score(table: Table, template: StatementTemplate, known: set[str], title: st
     _, rows = _lines_of(table, template, known, lambda t, i: (None, None))
     if len(rows) < MIN_LINES:
         return 0.0
-    agree = sum(1 for r in rows if not r.label or label_similarity(r.label, r.template.label) >= 0.6)
+    agree = sum(
+        1 for r in rows if not r.label or label_similarity(r.label, r.template.label) >= 0.6
+    )
     titled = 5.0 if any(t in title for t in template.titles) else 0.0
     return len(rows) + agree + titled
 
@@ -267,11 +281,22 @@ def build_statements(
                 context = cut_title
             whole = block.table
             previous = _read_table(
-                table, whole, offset, block.heading or "", context, candidates, known, drafts,
-                previous, report_end, locate,
+                table,
+                whole,
+                offset,
+                block.heading or "",
+                context,
+                candidates,
+                known,
+                drafts,
+                previous,
+                report_end,
+                locate,
             )
     statements = tuple(_finish(d) for d in drafts.values())
-    return DocumentStatements(source, name, document.title, _with_period(card, statements), statements)
+    return DocumentStatements(
+        source, name, document.title, _with_period(card, statements), statements
+    )
 
 
 def _read_table(
@@ -312,7 +337,11 @@ def _read_table(
             draft = previous
         elif draft is None:
             periods = [read_period(h, best.at, report_end) for h in headers]
-            if all(uninformative(h) for h in headers) and previous and len(previous.periods) == len(headers):
+            if (
+                all(uninformative(h) for h in headers)
+                and previous
+                and len(previous.periods) == len(headers)
+            ):
                 periods = list(previous.periods)
             periods = settle_roles(periods) if best.at == "instant" else periods
             draft = _Draft(best, periods, unit=_unit(" ".join(headers) + " " + title))
@@ -361,8 +390,20 @@ def _finish(draft: _Draft) -> Statement:
 
 def _with_period(card: ReportCard, statements: tuple[Statement, ...]) -> ReportCard:
     """The report's end date from the statements' own columns when the text had none."""
-    balance = [p.end for s in statements if s.kind == "balance_sheet" for p in s.periods if p.end and p.role == "end"]
-    flows = [p for s in statements if s.kind != "balance_sheet" for p in s.periods if p.role == "current" and p.end]
+    balance = [
+        p.end
+        for s in statements
+        if s.kind == "balance_sheet"
+        for p in s.periods
+        if p.end and p.role == "end"
+    ]
+    flows = [
+        p
+        for s in statements
+        if s.kind != "balance_sheet"
+        for p in s.periods
+        if p.role == "current" and p.end
+    ]
     end = max(balance or [p.end for p in flows if p.end] or [card.period_end or ""]) or None
     months = card.period_months or min((p.months for p in flows if p.months), default=None)
     period = card.period

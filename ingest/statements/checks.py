@@ -47,6 +47,7 @@ def check_column(
         )
         for k in keys
     }
+
     def unprinted(k: str, seen: frozenset[str] = frozenset()) -> bool:
         """Neither the line nor anything it sums is printed: a section the report leaves out."""
         if read.get(k) is not None and read[k].text.strip():
@@ -152,9 +153,17 @@ def check_column(
         options: list[tuple[int, int, str, list[str]]] = []
         for number, identity in enumerate(identities):
             members = [identity.total, *(k for _, k in identity.parts)]
-            hard_open = [k for k in members if k not in trusted and not (terms[k].soft and terms[k].value is None)]
+            hard_open = [
+                k
+                for k in members
+                if k not in trusted and not (terms[k].soft and terms[k].value is None)
+            ]
             blank = [k for k in hard_open if terms[k].value is None and not terms[k].text.strip()]
-            given = [k for k in hard_open if k not in blank and terms[k].value is not None and k not in failing]
+            given = [
+                k
+                for k in hard_open
+                if k not in blank and terms[k].value is not None and k not in failing
+            ]
             if len(blank) == 1 and given and len(blank) + len(given) == len(hard_open):
                 weight = max(abs(terms[k].value or 0) for k in given)
                 options.append((weight, number, blank[0], given))

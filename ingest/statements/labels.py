@@ -15,11 +15,15 @@ from hoidap.vietnamese import fold
 _MARKUP = re.compile(r"\*\*|__|\\(?=[*_\[\]()#])|<br\s*/?>", re.IGNORECASE)
 _FORMULA = re.compile(r"[({\[]\s*(\d{2,3})\s*=\s*[^)}\]]*[)}\]]?")
 _ANY_FORMULA = re.compile(r"[({\[][^)}\]]*=[^)}\]]*[)}\]]?")
-_NUMBERING = re.compile(r"^\s*(?:[A-Z]\s*[.\-–)]|[IVXLC]{1,5}\s*[.\-–)]|\d{1,2}(?:\.\d{1,2})?\s*[.\-–)]|[a-zđ]\s*\)|[-–+•*])\s*")
+_NUMBERING = re.compile(
+    r"^\s*(?:[A-Z]\s*[.\-–)]|[IVXLC]{1,5}\s*[.\-–)]|\d{1,2}(?:\.\d{1,2})?\s*[.\-–)]|[a-zđ]\s*\)|[-–+•*])\s*"
+)
 _NOTE_REF = re.compile(r"\s+(?:[IVX]{1,4}\.\d{1,2}[a-z]?|V\d{1,2}|\d{1,2}(?:\.\d{1,2})?[a-z]?)\s*$")
 _STAR = re.compile(r"\(\s*\*+\s*\)|\*")
 # a code cell as OCR may read it: letters that look like digits
-_OCR_DIGITS = str.maketrans({"l": "1", "I": "1", "i": "1", "|": "1", "O": "0", "o": "0", "S": "5", "B": "8", "Z": "2"})
+_OCR_DIGITS = str.maketrans(
+    {"l": "1", "I": "1", "i": "1", "|": "1", "O": "0", "o": "0", "S": "5", "B": "8", "Z": "2"}
+)
 CODE = re.compile(r"^\d{2,3}[a-z]?$")
 
 

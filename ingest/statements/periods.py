@@ -70,9 +70,13 @@ def read_period(header: str, at: str, report_end: date | None) -> Period:
         if years:
             year = years[-1]
         quarter = quarter_in(folded)
-        end = _quarter_end(year, quarter) if quarter else date(year, report_end.month, report_end.day)
+        end = (
+            _quarter_end(year, quarter) if quarter else date(year, report_end.month, report_end.day)
+        )
     if end is not None and report_end is not None and not prior and end < report_end:
-        prior = end.year < report_end.year or (months is not None and months < 12 and end < report_end)
+        prior = end.year < report_end.year or (
+            months is not None and months < 12 and end < report_end
+        )
     role = "prior" if prior else "current"
     if start is None and end is not None and months:
         total = end.year * 12 + end.month - months
@@ -105,5 +109,11 @@ def uninformative(header: str) -> bool:
     folded = fold(header)
     if dates_in(header) or quarter_in(folded) is not None or years_in(folded):
         return False
-    groups = ("columns.end", "columns.start", "columns.current", "columns.prior", "columns.cumulative")
+    groups = (
+        "columns.end",
+        "columns.start",
+        "columns.current",
+        "columns.prior",
+        "columns.cumulative",
+    )
     return not any(_has(folded, g) for g in groups)

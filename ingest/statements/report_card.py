@@ -29,14 +29,19 @@ def _lines(document: LoadedDocument) -> list[tuple[str, int | None]]:
     found: list[tuple[str, int | None]] = []
     for block in document.blocks[:HEAD_BLOCKS]:
         if block.table is not None:
+            found.extend((clean_cell(t), block.page) for t in block.table.title.split(" — ") if t.strip())
             for row in block.table.rows[:60]:
                 found.extend((clean_cell(c), block.page) for c in row if c.strip())
             continue
-        found.extend((clean_cell(line), block.page) for line in block.text.split("\n") if line.strip())
+        found.extend(
+            (clean_cell(line), block.page) for line in block.text.split("\n") if line.strip()
+        )
     return found
 
 
-def _after_label(lines: list[tuple[str, int | None]], labels: list[str]) -> tuple[str, int | None] | None:
+def _after_label(
+    lines: list[tuple[str, int | None]], labels: list[str]
+) -> tuple[str, int | None] | None:
     """The value written after a label ("Tên công ty: X" → X)."""
     for text, page in lines:
         folded = fold(text)
@@ -47,7 +52,11 @@ def _after_label(lines: list[tuple[str, int | None]], labels: list[str]) -> tupl
             rest = text[at + len(label) :].lstrip(" :.-–\t")
             if rest.startswith(":"):
                 rest = rest[1:].strip()
-            if 2 <= len(rest) <= MAX_NAME and text[at + len(label) :].lstrip()[:1] in (":", "-", "–"):
+            if 2 <= len(rest) <= MAX_NAME and text[at + len(label) :].lstrip()[:1] in (
+                ":",
+                "-",
+                "–",
+            ):
                 return rest.strip(" .;"), page
     return None
 
@@ -95,7 +104,10 @@ def _ticker(lines: list[tuple[str, int | None]]) -> tuple[str, int | None] | Non
 
 
 def _auditor(lines: list[tuple[str, int | None]]) -> tuple[str, int | None] | None:
-    labelled = _after_label(lines, [fold(w) for w in ("đơn vị kiểm toán", "công ty kiểm toán", "kiểm toán viên độc lập")])
+    labelled = _after_label(
+        lines,
+        [fold(w) for w in ("đơn vị kiểm toán", "công ty kiểm toán", "kiểm toán viên độc lập")],
+    )
     if labelled:
         return labelled
     forms = _words("auditor_forms")
@@ -122,7 +134,12 @@ def _period(lines: list[tuple[str, int | None]]) -> tuple[str, int | None, int |
             end = date(year, month, 31 if month in (3, 12) else 30)
             return f"Quý {quarter} năm {year}", 3, page, end
         if any(w in folded for w in half) and dates_in(text):
-            return f"Sáu tháng kết thúc ngày {dates_in(text)[-1].strftime('%d/%m/%Y')}", 6, page, dates_in(text)[-1]
+            return (
+                f"Sáu tháng kết thúc ngày {dates_in(text)[-1].strftime('%d/%m/%Y')}",
+                6,
+                page,
+                dates_in(text)[-1],
+            )
         if any(w in folded for w in annual) and dates_in(text) and len(text) <= 200:
             end = dates_in(text)[-1]
             return f"Năm tài chính kết thúc ngày {end.strftime('%d/%m/%Y')}", 12, page, end
@@ -133,7 +150,9 @@ def read_card(document: LoadedDocument) -> ReportCard:
     lines = _lines(document)
     evidence: dict[str, Evidence] = {}
 
-    def keep(field: str, found: tuple[str, int | None] | None, text: str | None = None) -> str | None:
+    def keep(
+        field: str, found: tuple[str, int | None] | None, text: str | None = None
+    ) -> str | None:
         if found is None:
             return None
         evidence[field] = Evidence(text or found[0], found[1])
@@ -148,7 +167,11 @@ def read_card(document: LoadedDocument) -> ReportCard:
     head = fold(" ".join(t for t, _ in lines[:200]))
     words = report_words()["report"]
     scope = None
-    for name, key in (("consolidated", "consolidated"), ("separate", "separate"), ("combined", "combined")):
+    for name, key in (
+        ("consolidated", "consolidated"),
+        ("separate", "separate"),
+        ("combined", "combined"),
+    ):
         if any(fold(w) in head for w in words[key]):
             scope = name
             break
@@ -162,8 +185,10 @@ def read_card(document: LoadedDocument) -> ReportCard:
     for text, _page in lines[:400]:
         folded = fold(text)
         if any(label in folded for label in _words("unit_labels")):
-            unit = "triệu đồng" if any(w in folded for w in _words("million")) else (
-                "nghìn đồng" if any(w in folded for w in _words("thousand")) else "VND"
+            unit = (
+                "triệu đồng"
+                if any(w in folded for w in _words("million"))
+                else ("nghìn đồng" if any(w in folded for w in _words("thousand")) else "VND")
             )
             break
     return ReportCard(
