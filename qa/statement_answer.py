@@ -188,15 +188,19 @@ class StatementAnswerer:
         self.index = index
 
     # scope ---------------------------------------------------------------------------
-    def _documents(self, question: str) -> list[DocumentStatements] | None:
-        library = list(self.index.statements.all().values())
+    def _documents(
+        self, question: str, found: Retrieval | None
+    ) -> list[DocumentStatements] | None:
+        """The reports a question is about: those it names (company, ticker, file); else,
+        when the passage retrieval ranks first is a statement's, every report with
+        statements (several companies: a line each); else none — the question is about
+        another kind of document, and the passages answer it."""
+        library = self.index.statements.all()
         if not library:
             return None
         terms = entity_terms(question)
-        if not terms:
-            return library[:MAX_DOCUMENTS]
         named = []
-        for doc in library:
+        for doc in library.values():
             names = fold(
                 " ".join(filter(None, [doc.card.company, doc.card.ticker, doc.name, doc.title]))
             )
@@ -204,8 +208,12 @@ class StatementAnswerer:
                 named.append(doc)
         if named:
             return named
-        # a name no statement has: another document's question (or a company not held)
-        return [] if len(library) > 1 else library
+        if found is not None and found.sources:
+            if found.sources[0].source not in library:
+                return []
+        elif terms and len(library) > 1:
+            return []  # a name no statement has: another document's question
+        return list(library.values())[:MAX_DOCUMENTS]
 
     # sources -------------------------------------------------------------------------
     def _source(self, doc: DocumentStatements, line: Line | None, evidence: str = "") -> Source:
@@ -250,16 +258,16 @@ class StatementAnswerer:
     # answers -------------------------------------------------------------------------
     def __call__(self, question: str, found: Retrieval | None = None) -> Answer | None:
         try:
-            return self._answer(question)
+            return self._answer(question, found)
         except Exception:  # the statement path must never cost the user an answer
             log.warning("statement answer failed for %r", question, exc_info=True)
             return None
 
-    def _answer(self, question: str) -> Answer | None:
+    def _answer(self, question: str, found: Retrieval | None) -> Answer | None:
         asked = read_question(question)
         if asked.intent == "none" or asked.outside:
             return None
-        docs = self._documents(question)
+        docs = self._documents(question, found)
         if not docs:
             return None
         answers = [a for a in (self._one(asked, doc) for doc in docs) if a is not None]

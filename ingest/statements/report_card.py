@@ -29,7 +29,8 @@ def _lines(document: LoadedDocument) -> list[tuple[str, int | None]]:
     found: list[tuple[str, int | None]] = []
     for block in document.blocks[:HEAD_BLOCKS]:
         if block.table is not None:
-            found.extend((clean_cell(t), block.page) for t in block.table.title.split(" — ") if t.strip())
+            titles = block.table.title.split(" — ")
+            found.extend((clean_cell(t), block.page) for t in titles if t.strip())
             for row in block.table.rows[:60]:
                 found.extend((clean_cell(c), block.page) for c in row if c.strip())
             continue
@@ -78,7 +79,9 @@ def _company(lines: list[tuple[str, int | None]]) -> tuple[str, int | None] | No
             continue  # a sentence naming a company is no letterhead
         if folded in forms or "kiem toan" in folded:
             continue
-        counted[folded] += 2 if capitals else 1  # letterheads are written in capitals
+        legal = any(w in folded for w in ("co phan", "tnhh", "trach nhiem huu han", " cp ", "jsc"))
+        # letterheads are written in capitals and name the legal form
+        counted[folded] += (2 if capitals else 1) * (3 if legal else 1)
         first.setdefault(folded, (name, page))
     if not counted:
         return labelled
