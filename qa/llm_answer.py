@@ -58,7 +58,9 @@ from qa.llm_prompt import (  # re-exported: the prompt was built here before llm
     prompt_mode,
 )
 from qa.retriever import Retrieval
+from qa.statement_check import off_line_figure
 from qa.types import ABSTAIN_MESSAGE, Answer
+from store.index import get_index
 
 if TYPE_CHECKING:
     from qa.extractive import SentencePicker
@@ -344,6 +346,16 @@ class LLMAnswerer:
             return self._fallback(
                 found,
                 f"Câu trả lời của mô hình không phải điều được hỏi ({wrong}); không dùng.",
+                kind,
+            )
+        library = get_index(self.settings).statements.all()
+        off = off_line_figure(found.question, text, found.sources, library) if library else None
+        if off:
+            log.info("model figure %s is not the asked line's", off)
+            return self._fallback(
+                found,
+                f"Số {off} của mô hình không phải số của dòng được hỏi trong báo cáo "
+                "(not the asked line's figure); không dùng.",
                 kind,
             )
         return Answer(text, False, found.sources, found.question, self.name)

@@ -21,6 +21,7 @@ class _Term:
     text: str
     printed: bool
     soft: bool  # empty and not a total: zero unless an identity says otherwise
+    digits: int | None = None  # a reading with broken separators: its digits, unconfirmed
 
 
 def check_column(
@@ -44,6 +45,7 @@ def check_column(
             read[k].text if k in read else "",
             k in read,
             k not in totals and (k not in read or not read[k].text.strip()),
+            read[k].value if k in read and _regrouped(read[k]) else None,
         )
         for k in keys
     }
@@ -174,6 +176,8 @@ def check_column(
                 changed = True
                 break
         if not changed:
+            changed = _agree(identities, terms, trusted, status, names, failing, tolerance)
+        if not changed:
             break
     checked: dict[str, Cell] = {}
     for k in keys:
@@ -192,6 +196,60 @@ def check_column(
             else:
                 checked[k] = Cell(cell.value, text, READ if cell.value is not None else cell.status)
     return checked
+
+
+def _agree(
+    identities: tuple[Identity, ...],
+    terms: dict[str, _Term],
+    trusted: dict[str, int],
+    status: dict[str, tuple[str, str]],
+    names: dict[str, str],
+    failing: set[str],
+    tolerance: int,
+) -> bool:
+    """One misread figure breaks every identity it is in; two identities that, with all
+    their other terms as read, give the same figure for it have found it. A reading whose
+    separators broke is taken when an identity holds with its digits."""
+
+    def known(k: str) -> int | None:
+        if k in trusted:
+            return trusted[k]
+        t = terms[k]
+        return t.value if t.value is not None else (0 if t.soft else None)
+
+    for k in sorted(failing | {k for k, t in terms.items() if t.digits is not None}):
+        if k in trusted:
+            continue
+        found: dict[int, list[Identity]] = {}
+        for identity in identities:
+            members = [identity.total, *(p for _, p in identity.parts)]
+            if k not in members or len(members) < 2:
+                continue
+            others = [known(m) for m in members if m != k]
+            if any(v is None for v in others):
+                continue
+            total = known(identity.total) if identity.total != k else None
+            rest = sum(sign * (known(p) or 0) for sign, p in identity.parts if p != k)
+            if identity.total == k:
+                solved = rest
+            else:
+                sign = next(sg for sg, p in identity.parts if p == k)
+                solved = ((total or 0) - rest) * sign
+            found.setdefault(solved, []).append(identity)
+        term = terms[k]
+        for solved, agreeing in found.items():
+            regrouped = term.digits is not None and abs(term.digits - solved) <= tolerance
+            if len(agreeing) < 2 and not regrouped:
+                continue
+            trusted[k] = solved
+            status[k] = (RECOVERED, " ; ".join(i.text(names) for i in agreeing))
+            for identity in agreeing:
+                for m in [identity.total, *(p for _, p in identity.parts)]:
+                    if m not in trusted and terms[m].value is not None:
+                        trusted[m] = terms[m].value or 0
+                        status[m] = (VERIFIED, identity.text(names))
+            return True
+    return False
 
 
 def solved_is_zero(value: int) -> bool:

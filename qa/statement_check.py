@@ -1,0 +1,48 @@
+"""A model's figure checked against the statement model: it must be the asked line's.
+
+The grounding check accepts any figure a cited passage holds, and a statement passage holds
+the figures of a dozen lines; a model that reads "Tài sản ngắn hạn" and writes the figure of
+the line below states a wrong figure with a citation. When the question names a line the
+statement model holds for a cited report, a figure the model writes must be one of that
+line's figures (any period column); otherwise the answer is not kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hoidap.vietnamese import parse_figure
+from qa.finance_question import read_question
+from qa.types import Source
+from store.statements import DocumentStatements
+
+_FIGURE = re.compile(r"(?<![\d.,])\(?-?\d{1,3}(?:[., ]\d{3})+\)?(?![\d]|[.,]\d)")
+MIN_DIGITS = 5  # a year, a note number or a percentage is no line figure
+
+
+def off_line_figure(
+    question: str, text: str, sources: list[Source], library: dict[str, DocumentStatements]
+) -> str | None:
+    """The first figure in ``text`` that is not a figure of the asked line, or ``None``."""
+    asked = read_question(question)
+    if not asked.targets:
+        return None
+    docs = [library[s.source] for s in sources if s.source in library]
+    allowed: set[int] = set()
+    for doc in docs:
+        for target in asked.targets[:3]:
+            for statement in doc.statements:
+                if statement.kind != target.kind:
+                    continue
+                line = statement.line(target.key)
+                if line is not None:
+                    allowed.update(abs(c.value) for c in line.cells if c.stated and c.value)
+    if not allowed:
+        return None  # the statement model does not hold this line: nothing to compare with
+    for match in _FIGURE.finditer(text):
+        figure = parse_figure(match.group(0))
+        if figure is None or len(str(abs(figure.value))) < MIN_DIGITS:
+            continue
+        if abs(figure.value) not in allowed:
+            return match.group(0)
+    return None
