@@ -94,6 +94,8 @@ class Settings:
     ingest_max_mb: int = 2048
     ingest_file_timeout: float = 120.0
     ingest_isolate: bool = True  # False reads in-process (no limits; for debugging)
+    # read financial statements as data at ingest (store/statements.py); off: text only
+    statements: bool = True
 
     # chunking (chosen by measurement on shared/bench, see README)
     chunk_size: int = 1000

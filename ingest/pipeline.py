@@ -114,7 +114,8 @@ def index_recipe(settings: Settings, path: Path | None = None) -> str:
     recipe = (
         f"chunks={settings.chunk_size}/{settings.chunk_overlap};"
         f"model={settings.embedding_model};backend={settings.embedding_backend};"
-        f"reader={READER_VERSION};statements={STATEMENTS_VERSION}"
+        f"reader={READER_VERSION};"
+        f"statements={STATEMENTS_VERSION if settings.statements else 'off'}"
     )
     if path is not None and path.suffix.lower() == ".pdf":
         recipe += f";ocr={settings.ocr}@{settings.ocr_dpi}"
@@ -312,7 +313,11 @@ def _prepare(
         )
         for c in pieces
     ]
-    statements = safe_build(document, readable(source), display_name(path), _locator(pieces, chunks))  # noqa: E501
+    statements = (
+        safe_build(document, readable(source), display_name(path), _locator(pieces, chunks))
+        if settings.statements
+        else None
+    )
     return _Pending(source, sha256, path.stat().st_size, document, chunks, statements)
 
 

@@ -209,7 +209,8 @@ class StatementAnswerer:
         if named:
             return named
         if found is not None and found.sources:
-            if found.sources[0].source not in library:
+            shown = {doc.name for doc in library.values()} | set(library)
+            if found.sources[0].source not in shown:
                 return []
         elif terms and len(library) > 1:
             return []  # a name no statement has: another document's question
@@ -240,7 +241,7 @@ class StatementAnswerer:
         if isinstance(page, int) and page < 0:
             page = None
         return Source(
-            doc.source,
+            doc.name,
             doc.title,
             page if isinstance(page, int) else None,
             chunk_id or "",
@@ -288,7 +289,7 @@ class StatementAnswerer:
                 (
                     d.card.company or d.name
                     for d in docs
-                    if a.sources and d.source == a.sources[0].source
+                    if a.sources and d.name == a.sources[0].source
                 ),
                 "",
             )

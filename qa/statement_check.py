@@ -27,7 +27,8 @@ def off_line_figure(
     asked = read_question(question)
     if not asked.targets:
         return None
-    docs = [library[s.source] for s in sources if s.source in library]
+    by_name = {doc.name: doc for doc in library.values()} | library
+    docs = [by_name[s.source] for s in sources if s.source in by_name]
     allowed: set[int] = set()
     for doc in docs:
         for target in asked.targets[:3]:

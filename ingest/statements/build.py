@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from difflib import SequenceMatcher
+from functools import lru_cache
 
 from hoidap.knowledge import (
     LineTemplate,
@@ -143,19 +145,39 @@ def _bare(label: str) -> str:
     return fold(_ASIDE.sub(" ", label))
 
 
+@lru_cache(maxsize=64)
+def _bare_labels(
+    template: StatementTemplate,
+) -> tuple[dict[str, LineTemplate], tuple[tuple[str, LineTemplate], ...]]:
+    exact: dict[str, LineTemplate] = {}
+    for line in template.lines:
+        exact.setdefault(_bare(line.label), line)
+    return exact, tuple((bare, line) for bare, line in exact.items())
+
+
+@lru_cache(maxsize=1 << 14)
 def _match_label(label: str, template: StatementTemplate) -> LineTemplate | None:
+    """The template line a printed label names: the same words, or nearly (a typo, an OCR
+    slip); cached, since a statement's labels are matched against each candidate template."""
     folded = _bare(label)
     if len(folded) < 3:
         return None
-    exact = [line for line in template.lines if _bare(line.label) == folded]
-    if exact:
-        return exact[0]
-    best = max(
-        template.lines, key=lambda line: label_similarity(folded, _bare(line.label)), default=None
-    )
-    if best is not None and label_similarity(folded, _bare(best.label)) >= LABEL_MATCH:
-        return best
-    return None
+    exact, lines = _bare_labels(template)
+    if folded in exact:
+        return exact[folded]
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(folded)
+    best: tuple[float, LineTemplate | None] = (0.0, None)
+    for bare, line in lines:
+        if abs(len(bare) - len(folded)) > 0.2 * max(len(bare), len(folded)):
+            continue  # too different in length to be 90 % alike
+        matcher.set_seq1(bare)
+        if matcher.real_quick_ratio() < LABEL_MATCH or matcher.quick_ratio() < LABEL_MATCH:
+            continue
+        score = matcher.ratio()
+        if score > best[0]:
+            best = (score, line)
+    return best[1] if best[0] >= LABEL_MATCH else None
 
 
 def _rows(table: Table) -> list[tuple[str, ...]]:
