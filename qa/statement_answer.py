@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from hoidap.knowledge import Ratio, concepts, ratios
+from hoidap.knowledge import Ratio, concepts, ratios, statement_templates
 from hoidap.vietnamese import fold, format_figure, format_number
 from qa.finance_question import FinanceQuestion, PeriodAsk, Target, read_question
 from qa.retriever import Retrieval, entity_terms
@@ -188,9 +188,7 @@ class StatementAnswerer:
         self.index = index
 
     # scope ---------------------------------------------------------------------------
-    def _documents(
-        self, question: str, found: Retrieval | None
-    ) -> list[DocumentStatements] | None:
+    def _documents(self, question: str, found: Retrieval | None) -> list[DocumentStatements] | None:
         """The reports a question is about: those it names (company, ticker, file); else,
         when the passage retrieval ranks first is a statement's, every report with
         statements (several companies: a line each); else none — the question is about
@@ -367,6 +365,20 @@ class StatementAnswerer:
             f"{period_label(periods[base])} {format_figure(then)} [{n}]."
         )
         if asked.intent == "analysis":
+            for column, period in enumerate(periods):
+                other = self._base_column(statement, column, PeriodAsk())
+                if column in (found.column, base) or period.role != "current" or other is None:
+                    continue
+                a, b = line.cells[column], line.cells[other]
+                if a.stated and b.stated and b.value:
+                    change = (a.value or 0) - b.value
+                    sign = "+" if change >= 0 else "−"
+                    text += (
+                        f" {period_label(period)}: {format_figure(a.value or 0)} so với "
+                        f"{period_label(periods[other])} {format_figure(b.value)} "
+                        f"({sign}{format_number(abs(change / b.value * 100))} %)."
+                    )
+            text += self._structure(asked, statement, line)
             revenue = _by_concept(found.doc, "net_revenue")
             if statement.kind == "income_statement" and revenue and line.concept != "net_revenue":
                 rev_line = revenue[0][1]
@@ -379,6 +391,41 @@ class StatementAnswerer:
                     text += " Tỷ trọng trên doanh thu thuần — " + "; ".join(shares) + "."
         note = _status_note(found)
         return Answer(text, False, sources, asked.text, NAME, note=f"({note})" if note else None)
+
+    @staticmethod
+    def _structure(asked: FinanceQuestion, statement: Statement, line: Line) -> str:
+        """ "Kết cấu / cơ cấu" of a total: each part's share of it, per column."""
+        if not any(fold(w) in asked.folded for w in ("kết cấu", "cơ cấu", "tỷ trọng")):
+            return ""
+        template = next(
+            (
+                t
+                for t in statement_templates()
+                if t.family == statement.family and t.id == statement.kind
+            ),
+            None,
+        )
+        if template is None:
+            return ""
+        identity = next(
+            (i for i in template.identities if i.total == line.key and len(i.parts) > 1), None
+        )
+        if identity is None:
+            return ""
+        shares = []
+        for column, period in enumerate(statement.periods):
+            total = line.cells[column]
+            if not total.stated or not total.value:
+                continue
+            parts = []
+            for _sign, key in identity.parts:
+                part = statement.line(key)
+                if part is not None and part.cells[column].stated and part.cells[column].value:
+                    share = (part.cells[column].value or 0) / total.value * 100
+                    parts.append(f"{part.name} {format_number(share)} %")
+            if parts:
+                shares.append(f"{period_label(period)}: " + ", ".join(parts))
+        return (" Cơ cấu — " + "; ".join(shares) + ".") if shares else ""
 
     def _base_column(self, statement: Statement, column: int, ask: PeriodAsk) -> int | None:
         periods = statement.periods

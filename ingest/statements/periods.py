@@ -43,6 +43,8 @@ def read_period(header: str, at: str, report_end: date | None) -> Period:
         when = found[-1] if found else None
         if when is None and role == "end" and report_end is not None:
             when = report_end
+        if when is None and role == "start" and report_end is not None and "dau nam" in folded:
+            when = date(report_end.year, 1, 1)  # "Số đầu năm": the first day of the year
         return Period(header, role, when.isoformat() if when else None)
     prior = _has(folded, "columns.prior")
     months: int | None = None
