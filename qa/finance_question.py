@@ -61,6 +61,7 @@ _FILLER = frozenset(
     ]
 )
 MIN_COVER = 0.6  # share of a line name's words a question must hold to mean that line
+CLOSE = 0.35  # lines scoring within this of the best are what the question may mean
 
 
 @dataclass(frozen=True)

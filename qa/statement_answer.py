@@ -15,7 +15,7 @@ from datetime import date
 
 from hoidap.knowledge import Ratio, concepts, ratios, statement_templates
 from hoidap.vietnamese import fold, format_figure, format_number
-from qa.finance_question import FinanceQuestion, PeriodAsk, Target, read_question
+from qa.finance_question import CLOSE, FinanceQuestion, PeriodAsk, Target, read_question
 from qa.retriever import Retrieval, entity_terms
 from qa.types import ABSTAIN_MESSAGE, Answer, Source
 from store.index import Index
@@ -164,7 +164,7 @@ def _locate(
     reason = ""
     best_score = targets[0].score if targets else 0.0
     for target in targets[:6]:
-        if target.score < best_score - 0.35:
+        if target.score < best_score - CLOSE:
             break
         pairs = _lines(doc, target) or (_by_concept(doc, target.concept) if target.concept else [])
         for statement, line in pairs:
@@ -520,16 +520,17 @@ class StatementAnswerer:
                 NAME,
                 note=f"Không tính được {name}: {why} (an input line is missing).",
             )
-        return self._ratio_answer(
-            asked,
-            doc,
-            name,
-            top,
-            bottom,
-            percent,
-            average,
-            ratio_note=asked.ratio.note if asked.ratio else "",
-        )
+        note = asked.ratio.note if asked.ratio else ""
+        if asked.ratio is not None:
+            wanted = {c for _, c in (*asked.ratio.numerator, *asked.ratio.denominator)}
+            variants = [f.line for _, f in (*top, *bottom) if f.line.concept not in wanted]
+            if variants:
+                used = ", ".join(f"{v.name} ({v.concept})" for v in variants)
+                note = (
+                    f"Báo cáo không tách dòng theo định nghĩa; dùng {used} "
+                    f"(a variant of the defined input was used). {note}"
+                )
+        return self._ratio_answer(asked, doc, name, top, bottom, percent, average, ratio_note=note)
 
     def _ratio_answer(
         self,
@@ -624,7 +625,9 @@ class StatementAnswerer:
             and f"Kỳ báo cáo: {card.period}"
             + (f", kết thúc ngày {_day(card.period_end)}" if card.period_end else ""),
             "auditor": card.auditor
-            and f"{'Đơn vị soát xét' if card.assurance == 'reviewed' else 'Đơn vị kiểm toán'}: {card.auditor}",  # noqa: E501
+            and f"{'Đơn vị soát xét' if card.assurance == 'reviewed' else 'Đơn vị kiểm toán'}: "
+            f"{card.auditor}"
+            + (f" (ý kiến/kết luận: {card.opinion})" if card.opinion else ""),
             "kind": card.scope
             and f"Loại báo cáo: báo cáo tài chính {kinds.get(card.scope, card.scope)}"
             + (f", {checks[card.assurance]}" if card.assurance in checks else ""),

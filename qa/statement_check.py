@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from hoidap.vietnamese import parse_figure
-from qa.finance_question import read_question
+from qa.finance_question import CLOSE, read_question
 from qa.types import Source
 from store.statements import DocumentStatements
 
@@ -30,8 +30,10 @@ def off_line_figure(
     by_name = {doc.name: doc for doc in library.values()} | library
     docs = [by_name[s.source] for s in sources if s.source in by_name]
     allowed: set[int] = set()
+    best = asked.targets[0].score
+    meant = [t for t in asked.targets[:3] if t.score >= best - CLOSE]  # as the answerer reads it
     for doc in docs:
-        for target in asked.targets[:3]:
+        for target in meant:
             for statement in doc.statements:
                 if statement.kind != target.kind:
                     continue

@@ -183,6 +183,13 @@ def read_card(document: LoadedDocument) -> ReportCard:
         assurance = "reviewed"
     elif any(fold(w) in head for w in words["audited"]):
         assurance = "audited"
+    opinion = None
+    if assurance:
+        whole = fold(" ".join(t for t, _ in lines))
+        for name, marks in words["opinions"].items():
+            if any(fold(m) in whole for m in marks):
+                opinion = name
+                break
     frequency = {3: "quarterly", 6: "half-year", 12: "annual"}.get(months or 0)
     unit = None
     for text, _page in lines[:400]:
@@ -204,6 +211,7 @@ def read_card(document: LoadedDocument) -> ReportCard:
         scope=scope,
         assurance=assurance,
         auditor=auditor,
+        opinion=opinion,
         unit=unit,
         evidence=evidence,
     )
