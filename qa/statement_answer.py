@@ -104,10 +104,22 @@ def _pick_column(
                 return hit[0], ""
         want = "start" if ask.role == "start" else "end"
         hit = [i for i in indices if periods[i].role == want]
-        if ask.years and want == "end" and not ask.role:
-            dated = [i for i in indices if int((periods[i].end or "0")[:4]) in ask.years]
-            if dated:
+        if ask.years and ask.role != "start":
+            latest = max(ask.years)
+            dated = [i for i in indices if int((periods[i].end or "0")[:4]) == latest]
+            dated = sorted(dated, key=lambda i: periods[i].end or "", reverse=True)
+            # the balance on 1/1 of the next year is the one at the end of the year asked
+            turn = [i for i in indices if (periods[i].end or "") == f"{latest + 1}-01-01"]
+            if dated and not (turn and (periods[dated[0]].end or "").endswith("-01-01")):
                 return dated[0], ""
+            if turn:
+                return turn[0], ""
+            if any(p.end for p in periods):
+                cover = ", ".join(period_label(p) for p in periods)
+                return None, (
+                    f"Báo cáo không có số dư của năm {latest}; các cột trong báo cáo: {cover} "
+                    "(the report does not cover that date)."
+                )
         return (hit[0] if hit else 0), ""
     current = [i for i in indices if periods[i].role == "current"]
     prior = [i for i in indices if periods[i].role == "prior"]

@@ -116,3 +116,11 @@ def test_a_ratio_without_its_input_abstains_with_the_reason(tmp_path: Path) -> N
     ingest([str(path)], settings=settings)
     got = ask(settings, "tính ROE")
     assert got.abstained and got.note and "ROE" in got.note
+
+
+def test_a_balance_date_the_report_lacks_is_said(statement) -> None:
+    settings, _ = statement
+    year_end = ask(settings, "tổng tài sản cuối năm 2024")  # the opening balance of 1/1/2025
+    assert contains_gold(year_end.text, ["50.111.333.555"]) and "01/01/2025" in year_end.text
+    older = ask(settings, "tổng tài sản năm 2022")
+    assert older.abstained and older.note and "2022" in older.note
