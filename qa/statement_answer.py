@@ -345,12 +345,15 @@ class StatementAnswerer:
             for i, (p, c) in enumerate(zip(found.statement.periods, found.line.cells, strict=False))
             if i != found.column and c.stated
         ]
-        if others:
+        ask = asked.period
+        named = ask.role or ask.dates or ask.years or ask.quarter or ask.months
+        if others and not named:  # a period asked for is answered alone
             parts.append("Các kỳ khác trong báo cáo — " + "; ".join(others) + ".")
         note = _status_note(found)
         text = " ".join(parts)
         notes = " ".join(x for x in (why, f"({note})" if note else "") if x)
-        return Answer(text, False, sources, asked.text, NAME, note=notes or None)
+        quotes = [found.line.row] if found.line.row else []
+        return Answer(text, False, sources, asked.text, NAME, quotes=quotes, note=notes or None)
 
     def _change(self, asked: FinanceQuestion, found: _Found) -> Answer:
         statement, line = found.statement, found.line
@@ -402,7 +405,16 @@ class StatementAnswerer:
                 if shares:
                     text += " Tỷ trọng trên doanh thu thuần — " + "; ".join(shares) + "."
         note = _status_note(found)
-        return Answer(text, False, sources, asked.text, NAME, note=f"({note})" if note else None)
+        quotes = [line.row] if line.row else []
+        return Answer(
+            text,
+            False,
+            sources,
+            asked.text,
+            NAME,
+            quotes=quotes,
+            note=f"({note})" if note else None,
+        )
 
     @staticmethod
     def _structure(asked: FinanceQuestion, statement: Statement, line: Line) -> str:
@@ -598,7 +610,8 @@ class StatementAnswerer:
                         f"(({format_figure(denominator)} + {format_figure(start)}) / 2): {alt_shown}."  # noqa: E501
                     )
         note = ratio_note or None
-        return Answer(text, False, sources, asked.text, NAME, note=note)
+        quotes = [f.line.row for _, f in (*top, *bottom) if f.line.row]
+        return Answer(text, False, sources, asked.text, NAME, quotes=quotes, note=note)
 
     def _all_ratios(self, asked: FinanceQuestion, doc: DocumentStatements) -> Answer | None:
         parts: list[str] = []

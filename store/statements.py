@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 # bump when what the builder writes changes; files of another version are rebuilt by ingest
-STATEMENTS_VERSION = 2
+STATEMENTS_VERSION = 3
 
 # how a cell's value is known
 VERIFIED = "verified"  # an identity of the statement holds with it
@@ -66,6 +66,7 @@ class Line:
     cells: tuple[Cell, ...]
     page: int | None = None
     chunk_id: str | None = None
+    row: str = ""  # the row as its chunk holds it: what the page marks as the answer
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from hoidap.knowledge import (
     statement_templates,
 )
 from hoidap.vietnamese import fold, parse_figure
-from ingest.document import LoadedDocument, Table
+from ingest.document import LoadedDocument, Table, render_cells
 from ingest.statements.checks import check_column
 from ingest.statements.labels import (
     clean_cell,
@@ -54,6 +54,7 @@ class _Row:
     cells: list[Cell]
     page: int | None
     chunk_id: str | None
+    text: str = ""
 
 
 @dataclass
@@ -227,7 +228,18 @@ def _lines_of(
             else:
                 values.append(Cell(figure.value, text, READ))
         page, chunk = locate(table, index - offset) if index >= offset else locate(table, 0)
-        found.append(_Row(line.key, line.code, label or line.label, line, values, page, chunk))
+        found.append(
+            _Row(
+                line.key,
+                line.code,
+                label or line.label,
+                line,
+                values,
+                page,
+                chunk,
+                render_cells(row),
+            )
+        )
     return layout, found
 
 
@@ -403,6 +415,7 @@ def _finish(draft: _Draft) -> Statement:
                 cells,
                 row.page if row else None,
                 row.chunk_id if row else None,
+                row.text if row else "",
             )
         )
     return Statement(

@@ -22,6 +22,7 @@ class _Term:
     printed: bool
     soft: bool  # empty and not a total: zero unless an identity says otherwise
     digits: int | None = None  # a reading with broken separators: its digits, unconfirmed
+    absent: bool = False  # not printed, in a section that is: zero if an identity holds so
 
 
 def check_column(
@@ -60,6 +61,13 @@ def check_column(
     for k, t in terms.items():
         if k in totals and not t.text.strip() and unprinted(k):
             t.soft = True
+        t.absent = not t.printed and not (k in totals and t.soft)
+
+    def inconclusive(identity: Identity, skip: str | None = None) -> bool:
+        """An extract may leave out lines that are not zero: an identity with a missing
+        line can confirm figures (the rest add up without it) but never accuse one."""
+        members = [identity.total, *(k for _, k in identity.parts)]
+        return any(terms[k].absent for k in members if k != skip)
     trusted: dict[str, int] = {}
     status: dict[str, tuple[str, str]] = {}
     failing: set[str] = set()
@@ -136,7 +144,7 @@ def check_column(
                         trusted[k] = terms[k].value or 0
                         status[k] = (VERIFIED, identity.text(names))
                         changed = True
-            else:
+            elif not inconclusive(identity):
                 failing.update(k for k in members if k not in trusted)
         # every other term trusted: the odd one is determined
         for number, identity in enumerate(identities):
@@ -144,9 +152,14 @@ def check_column(
             open_terms = [k for k in members if k not in trusted]
             soft_open = [k for k in open_terms if terms[k].soft and terms[k].value is None]
             hard_open = [k for k in open_terms if k not in soft_open]
-            if len(hard_open) == 1 and not soft_open:
+            if len(hard_open) == 1 and not soft_open and not inconclusive(identity, hard_open[0]):
                 changed |= solve(number, identity, hard_open[0])
-            elif not hard_open and len(soft_open) == 1 and balance(identity) not in (None, 0):
+            elif (
+                not hard_open
+                and len(soft_open) == 1
+                and not inconclusive(identity)
+                and balance(identity) not in (None, 0)
+            ):
                 changed |= solve(number, identity, soft_open[0])
         if changed:
             continue
@@ -166,7 +179,12 @@ def check_column(
                 for k in hard_open
                 if k not in blank and terms[k].value is not None and k not in failing
             ]
-            if len(blank) == 1 and given and len(blank) + len(given) == len(hard_open):
+            if (
+                len(blank) == 1
+                and given
+                and len(blank) + len(given) == len(hard_open)
+                and not inconclusive(identity, blank[0])
+            ):
                 weight = max(abs(terms[k].value or 0) for k in given)
                 options.append((weight, number, blank[0], given))
         for _weight, number, k, given in sorted(options, reverse=True):
@@ -224,6 +242,8 @@ def _agree(
         for identity in identities:
             members = [identity.total, *(p for _, p in identity.parts)]
             if k not in members or len(members) < 2:
+                continue
+            if any(terms[m].absent for m in members if m != k):
                 continue
             others = [known(m) for m in members if m != k]
             if any(v is None for v in others):
