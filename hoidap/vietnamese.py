@@ -78,7 +78,10 @@ def parse_figure(cell: str) -> Figure | None:
         groups = re.split(r"[., ]", body)
         if len(groups[-1]) < 3 or any(len(g) == 0 for g in groups):
             return None  # "1,5" or "12.3": a decimal, not a figure with a lost separator
-        digits, regrouped = "".join(groups), True
+        digits = "".join(groups)
+        # only separators lost ("3.096.088.533277": every later group a multiple of three
+        # digits) leaves every digit in place; other breaks wait for an identity
+        regrouped = len(groups[0]) > 3 or any(len(g) % 3 for g in groups[1:])
     else:
         return None
     value = int(digits)

@@ -60,6 +60,7 @@ _FILLER = frozenset(
         "trieu",
     ]
 )
+_GLUE = frozenset({"va", "cac", "khoan", "cua"})  # words a label may add or drop
 MIN_COVER = 0.6  # share of a line name's words a question must hold to mean that line
 CLOSE = 0.35  # lines scoring within this of the best are what the question may mean
 
@@ -70,6 +71,7 @@ class Target:
 
     kind: str  # a template statement's id
     key: str
+    family: str  # the template family: corporate, bank, securities
     concept: str | None
     score: float
     words: int
@@ -100,9 +102,9 @@ class FinanceQuestion:
 
 
 @lru_cache(maxsize=1)
-def _names() -> tuple[tuple[tuple[str, ...], str, str, str | None], ...]:
-    """(folded words, statement kind, key, concept) for every template line name and alias."""
-    found: list[tuple[tuple[str, ...], str, str, str | None]] = []
+def _names() -> tuple[tuple[tuple[str, ...], str, str, str | None, str], ...]:
+    """(folded words, statement kind, key, concept, family) for every line name and alias."""
+    found: list[tuple[tuple[str, ...], str, str, str | None, str]] = []
     known = concepts()
     for template in statement_templates():
         for line in template.lines:
@@ -112,7 +114,7 @@ def _names() -> tuple[tuple[tuple[str, ...], str, str, str | None], ...]:
             for name in names:
                 words = tuple(w for w in folded_words(re.sub(r"\([^)]*\)", " ", name)))
                 if words:
-                    found.append((words, template.id, line.key, line.concept))
+                    found.append((words, template.id, line.key, line.concept, template.family))
     return tuple(found)
 
 
@@ -151,12 +153,29 @@ def _corrected(words: list[str]) -> list[str]:
     return fixed
 
 
+def _run(content: list[str], words: list[str]) -> int:
+    """The longest run of ``content`` words that stands in ``words`` in the same order."""
+    best = 0
+    for i in range(len(words)):
+        for j in range(len(content)):
+            n = 0
+            while i + n < len(words) and j + n < len(content) and words[i + n] == content[j + n]:
+                n += 1
+            best = max(best, n)
+    return best
+
+
 def match_lines(words: list[str]) -> list[Target]:
-    """Lines whose name the words hold, best first: most of the name's words held, longest."""
+    """Lines whose name the words hold, best first: most of the name's words held, longest.
+
+    A name held only in part must have two of its words side by side in the question, so
+    that words scattered over another phrase ("giấy chứng nhận … doanh nghiệp") name no line.
+    """
     held = set(words)
-    best: dict[tuple[str, str], Target] = {}
-    for names, kind, key, concept in _names():
-        content = [w for w in names if w not in ("va", "cac", "khoan", "cua")]
+    bare = [w for w in words if w not in _GLUE]
+    best: dict[tuple[str, str, str], Target] = {}
+    for names, kind, key, concept, family in _names():
+        content = [w for w in names if w not in _GLUE]
         if not content:
             continue
         hit = sum(1 for w in content if w in held)
@@ -165,13 +184,18 @@ def match_lines(words: list[str]) -> list[Target]:
             continue
         if not any(w not in _FILLER for w in content if w in held):
             continue
+        if (
+            cover < 1
+            and _run(content, [w for w in words if w not in ("va", "cac", "khoan", "cua")]) < 2
+        ):
+            continue
         phrase = " ".join(names)
         exact = f" {phrase} " in f" {' '.join(words)} "
         score = cover + (0.5 if exact else 0.0) + 0.02 * hit
-        target = Target(kind, key, concept, score, hit)
-        have = best.get((kind, key))
+        target = Target(kind, key, family, concept, score, hit)
+        have = best.get((family, kind, key))
         if have is None or have.score < score:
-            best[(kind, key)] = target
+            best[(family, kind, key)] = target
     return sorted(best.values(), key=lambda t: (-t.score, -t.words))
 
 
@@ -206,7 +230,7 @@ def read_question(text: str) -> FinanceQuestion:
     words = _corrected(folded_words(text))
     folded = " ".join(words) if words else folded
     period = _period(folded, text)
-    outside = _has(folded, "intents.not_in_statements")
+    outside = _has(folded, "intents.not_in_statements") or _has(folded, "intents.narrative")
     for field_name in ("overview", "auditor", "ticker", "company", "period", "kind", "unit"):
         if _has(folded, f"card.{field_name}"):
             targets = match_lines(words)

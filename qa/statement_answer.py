@@ -157,7 +157,7 @@ def _pick_column(
 def _lines(doc: DocumentStatements, target: Target) -> list[tuple[Statement, Line]]:
     found = []
     for statement in doc.statements:
-        if statement.kind != target.kind:
+        if statement.kind != target.kind or statement.family != target.family:
             continue
         line = statement.line(target.key)
         if line is not None:

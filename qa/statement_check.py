@@ -35,7 +35,7 @@ def off_line_figure(
     for doc in docs:
         for target in meant:
             for statement in doc.statements:
-                if statement.kind != target.kind:
+                if statement.kind != target.kind or statement.family != target.family:
                     continue
                 line = statement.line(target.key)
                 if line is not None:
