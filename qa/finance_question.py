@@ -184,10 +184,7 @@ def match_lines(words: list[str]) -> list[Target]:
             continue
         if not any(w not in _FILLER for w in content if w in held):
             continue
-        if (
-            cover < 1
-            and _run(content, [w for w in words if w not in ("va", "cac", "khoan", "cua")]) < 2
-        ):
+        if cover < 1 and _run(content, bare) < 2:
             continue
         phrase = " ".join(names)
         exact = f" {phrase} " in f" {' '.join(words)} "
