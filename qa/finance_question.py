@@ -134,6 +134,11 @@ def _vocabulary() -> frozenset[str]:
     return frozenset(words)
 
 
+def finance_words() -> frozenset[str]:
+    """Every folded word of the statement and ratio vocabulary."""
+    return _vocabulary()
+
+
 def _corrected(words: list[str]) -> list[str]:
     """Typos of finance words put right: a letter slipped ("chí phí" folds right already;
     "thanh quản" → "thanh khoan" is left to the vocabulary), Telex tone keys left in

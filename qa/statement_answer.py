@@ -15,7 +15,14 @@ from datetime import date
 
 from hoidap.knowledge import Ratio, concepts, ratios, statement_templates
 from hoidap.vietnamese import fold, format_figure, format_number
-from qa.finance_question import CLOSE, FinanceQuestion, PeriodAsk, Target, read_question
+from qa.finance_question import (
+    CLOSE,
+    FinanceQuestion,
+    PeriodAsk,
+    Target,
+    finance_words,
+    read_question,
+)
 from qa.retriever import Retrieval, entity_terms
 from qa.types import ABSTAIN_MESSAGE, Answer, Source
 from store.index import Index
@@ -208,7 +215,8 @@ class StatementAnswerer:
         library = self.index.statements.all()
         if not library:
             return None
-        terms = entity_terms(question)
+        # "ROE", "EBITDA", "LNST": finance words, not names of a company
+        terms = [t for t in entity_terms(question) if t not in finance_words()]
         named = []
         for doc in library.values():
             names = fold(
@@ -218,10 +226,15 @@ class StatementAnswerer:
                 named.append(doc)
         if named:
             return named
+        by_name = {doc.name: doc for doc in library.values()} | library
         if found is not None and found.sources:
-            shown = {doc.name for doc in library.values()} | set(library)
-            if found.sources[0].source not in shown:
+            if found.sources[0].source not in by_name:
                 return []
+            if terms:
+                # a name the report cards lack ("Vinamilk" in a report of "Công ty Cổ phần
+                # Sữa Việt Nam"): retrieval kept the documents holding it
+                ranked = [by_name[s.source] for s in found.sources if s.source in by_name]
+                return list(dict.fromkeys(ranked))
         elif terms and len(library) > 1:
             return []  # a name no statement has: another document's question
         return list(library.values())[:MAX_DOCUMENTS]
