@@ -189,8 +189,8 @@ def match_lines(words: list[str]) -> list[Target]:
             continue
         if not any(w not in _FILLER for w in content if w in held):
             continue
-        if cover < 1 and _run(content, bare) < 2:
-            continue
+        if cover < 1 and (_run(content, bare) < 2 or content[0] not in held):
+            continue  # a name held in part keeps its head word ("vốn" of "vốn cổ phần")
         phrase = " ".join(names)
         exact = f" {phrase} " in f" {' '.join(words)} "
         score = cover + (0.5 if exact else 0.0) + 0.02 * hit
@@ -232,7 +232,9 @@ def read_question(text: str) -> FinanceQuestion:
     words = _corrected(folded_words(text))
     folded = " ".join(words) if words else folded
     period = _period(folded, text)
-    outside = _has(folded, "intents.not_in_statements") or _has(folded, "intents.narrative")
+    outside = any(
+        _has(folded, f"intents.{group}") for group in ("not_in_statements", "narrative", "person")
+    )
     for field_name in ("overview", "auditor", "ticker", "company", "period", "kind", "unit"):
         if _has(folded, f"card.{field_name}"):
             targets = match_lines(words)
