@@ -234,7 +234,7 @@ class StatementAnswerer:
                 # a name the report cards lack ("Vinamilk" in a report of "Công ty Cổ phần
                 # Sữa Việt Nam"): retrieval kept the documents holding it
                 ranked = [by_name[s.source] for s in found.sources if s.source in by_name]
-                return list(dict.fromkeys(ranked))
+                return list({doc.source: doc for doc in ranked}.values())
         elif terms and len(library) > 1:
             return []  # a name no statement has: another document's question
         return list(library.values())[:MAX_DOCUMENTS]
