@@ -53,6 +53,8 @@ def _after_label(
             rest = text[at + len(label) :].lstrip(" :.-–\t")
             if rest.startswith(":"):
                 rest = rest[1:].strip()
+            # the value ends where the next field starts ("X. Mã chứng khoán: …", "X  Địa chỉ")
+            rest = re.split(r"\.\s+(?=[A-ZĐÀ-Ỹ])|\s{2,}|;|\s\|\s", rest)[0]
             if 2 <= len(rest) <= MAX_NAME and text[at + len(label) :].lstrip()[:1] in (
                 ":",
                 "-",
