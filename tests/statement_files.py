@@ -245,3 +245,42 @@ BANK_LIABILITIES = "10.000.000"
 def write_bank_markdown(path: Path) -> Path:
     path.write_text(BANK, encoding="utf-8")
     return path
+
+
+SECURITIES = """# CÔNG TY CỔ PHẦN CHỨNG KHOÁN SÔNG HỒNG GIẢ ĐỊNH
+
+Mẫu số B 01a - CTCK (Ban hành theo Thông tư số 334/2016/TT-BTC)
+
+BÁO CÁO TÌNH HÌNH TÀI CHÍNH GIỮA NIÊN ĐỘ tại ngày 30 tháng 6 năm 2025
+
+| CHỈ TIÊU | Mã số | Thuyết minh | 30/6/2025 | 1/1/2025 |
+| --- | --- | --- | --- | --- |
+| A. TÀI SẢN NGẮN HẠN | 100 | | 800.000.000.000 | 700.000.000.000 |
+| B. TÀI SẢN DÀI HẠN | 200 | | 50.000.000.000 | 60.000.000.000 |
+| TỔNG CỘNG TÀI SẢN | 270 | | 850.000.000.000 | 760.000.000.000 |
+| C. NỢ PHẢI TRẢ | 300 | | 350.000.000.000 | 288.000.000.000 |
+| D. VỐN CHỦ SỞ HỮU | 400 | | 500.000.000.000 | 472.000.000.000 |
+| TỔNG CỘNG NỢ PHẢI TRẢ VÀ VỐN CHỦ SỞ HỮU | 440 | | 850.000.000.000 | 760.000.000.000 |
+
+Mẫu số B 02a - CTCK
+
+BÁO CÁO KẾT QUẢ HOẠT ĐỘNG GIỮA NIÊN ĐỘ cho kỳ sáu tháng kết thúc ngày 30 tháng 6 năm 2025
+
+| CHỈ TIÊU | Mã số | Thuyết minh | Kỳ sáu tháng kết thúc ngày 30/6/2025 | Kỳ sáu tháng kết thúc ngày 30/6/2024 |
+| --- | --- | --- | --- | --- |
+| Cộng doanh thu hoạt động | 20 | | 120.000.000.000 | 100.000.000.000 |
+| Cộng chi phí hoạt động | 40 | | 70.000.000.000 | 60.000.000.000 |
+| Chi phí quản lý công ty chứng khoán | 62 | | 15.000.000.000 | 14.000.000.000 |
+| Kết quả hoạt động | 70 | | 35.000.000.000 | 26.000.000.000 |
+| Tổng lợi nhuận kế toán trước thuế | 90 | | 35.000.000.000 | 26.000.000.000 |
+| Chi phí thuế TNDN | 100 | | 7.000.000.000 | 5.200.000.000 |
+| Lợi nhuận kế toán sau thuế TNDN | 200 | | 28.000.000.000 | 20.800.000.000 |
+"""  # noqa: E501
+SECURITIES_ADMIN = "15.000.000.000"
+SECURITIES_PROFIT = "28.000.000.000"
+SECURITIES_ASSETS = "850.000.000.000"
+
+
+def write_securities_markdown(path: Path) -> Path:
+    path.write_text(SECURITIES, encoding="utf-8")
+    return path

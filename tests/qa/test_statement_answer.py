@@ -124,3 +124,13 @@ def test_a_balance_date_the_report_lacks_is_said(statement) -> None:
     assert contains_gold(year_end.text, ["50.111.333.555"]) and "01/01/2025" in year_end.text
     older = ask(settings, "tổng tài sản năm 2022")
     assert older.abstained and older.note and "2022" in older.note
+
+
+def test_securities_firm_lines_by_their_own_codes(tmp_path: Path) -> None:
+    path = sf.write_securities_markdown(tmp_path / "ctck-6t-2025.md")
+    settings = make_settings(tmp_path / "data")
+    ingest([str(path)], settings=settings)
+    admin = ask(settings, "Chí phí quản lý công ty chứng khoán")  # typed as a user did
+    assert figure_in(sf.SECURITIES_ADMIN, admin.text) and "mã số 62" in admin.text
+    assert figure_in(sf.SECURITIES_PROFIT, ask(settings, "lợi nhuận sau thuế").text)
+    assert figure_in(sf.SECURITIES_ASSETS, ask(settings, "tổng tài sản").text)
