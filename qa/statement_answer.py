@@ -363,9 +363,26 @@ class StatementAnswerer:
         if others and not named:  # a period asked for is answered alone
             parts.append("Các kỳ khác trong báo cáo — " + "; ".join(others) + ".")
         note = _status_note(found)
+        quotes = [found.line.row] if found.line.row else []
+        if found.cell.status in (DERIVED, RECOVERED) and found.cell.basis:
+            # the lines the figure was worked out from, each cited: the user can check them
+            shown = []
+            for key in found.cell.basis:
+                other = found.statement.line(key)
+                if other is None or not other.cells[found.column].stated:
+                    continue
+                figure = format_figure(other.cells[found.column].value or 0)
+                if other.chunk_id:
+                    m = self._cite(sources, self._source(found.doc, other))
+                    shown.append(f"{_line_name(other)} {figure} [{m}]")
+                else:  # a line the report does not print, itself worked out
+                    shown.append(f"{_line_name(other)} {figure} (tính được)")
+                if other.row:
+                    quotes.append(other.row)
+            if shown:
+                parts.append("Tính từ: " + "; ".join(shown) + ".")
         text = " ".join(parts)
         notes = " ".join(x for x in (why, f"({note})" if note else "") if x)
-        quotes = [found.line.row] if found.line.row else []
         return Answer(text, False, sources, asked.text, NAME, quotes=quotes, note=notes or None)
 
     def _change(self, asked: FinanceQuestion, found: _Found) -> Answer:

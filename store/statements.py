@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 # bump when what the builder writes changes; files of another version are rebuilt by ingest
-STATEMENTS_VERSION = 3
+STATEMENTS_VERSION = 4
 
 # how a cell's value is known
 VERIFIED = "verified"  # an identity of the statement holds with it
@@ -49,6 +49,7 @@ class Cell:
     text: str
     status: str
     check: str = ""  # the identity that verified, derived or recovered it
+    basis: tuple[str, ...] = ()  # the keys of the other lines of that identity
 
     @property
     def stated(self) -> bool:
@@ -130,7 +131,15 @@ class DocumentStatements:
                 s["name"],
                 tuple(Period(**p) for p in s["periods"]),
                 tuple(
-                    Line(**{**line, "cells": tuple(Cell(**c) for c in line["cells"])})
+                    Line(
+                        **{
+                            **line,
+                            "cells": tuple(
+                                Cell(**{**c, "basis": tuple(c.get("basis") or ())})
+                                for c in line["cells"]
+                            ),
+                        }
+                    )
                     for line in s["lines"]
                 ),
                 s.get("unit", "VND"),

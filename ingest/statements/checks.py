@@ -69,7 +69,7 @@ def check_column(
         members = [identity.total, *(k for _, k in identity.parts)]
         return any(terms[k].absent for k in members if k != skip)
     trusted: dict[str, int] = {}
-    status: dict[str, tuple[str, str]] = {}
+    status: dict[str, tuple[str, str, tuple[str, ...]]] = {}
     failing: set[str] = set()
 
     def value(k: str) -> int | None:
@@ -116,11 +116,11 @@ def check_column(
         trusted[k] = solved
         solved_by[k] = number
         if term.value is not None and abs(term.value - solved) <= tolerance * len(members):
-            status[k] = (VERIFIED, identity.text(names))
+            status[k] = (VERIFIED, identity.text(names), _keys(identity))
         elif term.value is None and not term.text.strip():
-            status[k] = (DERIVED, identity.text(names))
+            status[k] = (DERIVED, identity.text(names), _keys(identity))
         else:
-            status[k] = (RECOVERED, identity.text(names))
+            status[k] = (RECOVERED, identity.text(names), _keys(identity))
         return True
 
     for _ in range(4 * len(identities) + 4):
@@ -142,7 +142,7 @@ def check_column(
                 for k in members:
                     if k not in trusted and terms[k].value is not None:
                         trusted[k] = terms[k].value or 0
-                        status[k] = (VERIFIED, identity.text(names))
+                        status[k] = (VERIFIED, identity.text(names), _keys(identity))
                         changed = True
             elif not inconclusive(identity):
                 failing.update(k for k in members if k not in trusted)
@@ -202,10 +202,10 @@ def check_column(
         cell = read.get(k)
         text = cell.text if cell else ""
         if k in status:
-            kind, check = status[k]
+            kind, check, basis = status[k]
             if kind == DERIVED and solved_is_zero(trusted[k]) and k not in read:
                 continue  # a line the report leaves out, still zero: nothing to add
-            checked[k] = Cell(trusted[k], text, kind, check)
+            checked[k] = Cell(trusted[k], text, kind, check, tuple(b for b in basis if b != k))
         elif cell is not None:
             if cell.value is not None and k in failing and not _regrouped(cell):
                 checked[k] = Cell(cell.value, text, CONTRADICTED)
@@ -220,7 +220,7 @@ def _agree(
     identities: tuple[Identity, ...],
     terms: dict[str, _Term],
     trusted: dict[str, int],
-    status: dict[str, tuple[str, str]],
+    status: dict[str, tuple[str, str, tuple[str, ...]]],
     names: dict[str, str],
     failing: set[str],
     tolerance: int,
@@ -262,14 +262,22 @@ def _agree(
             if len(agreeing) < 2 and not regrouped:
                 continue
             trusted[k] = solved
-            status[k] = (RECOVERED, " ; ".join(i.text(names) for i in agreeing))
+            status[k] = (
+                RECOVERED,
+                " ; ".join(i.text(names) for i in agreeing),
+                tuple(dict.fromkeys(m for i in agreeing for m in _keys(i))),
+            )
             for identity in agreeing:
                 for m in [identity.total, *(p for _, p in identity.parts)]:
                     if m not in trusted and terms[m].value is not None:
                         trusted[m] = terms[m].value or 0
-                        status[m] = (VERIFIED, identity.text(names))
+                        status[m] = (VERIFIED, identity.text(names), _keys(identity))
             return True
     return False
+
+
+def _keys(identity: Identity) -> tuple[str, ...]:
+    return (identity.total, *(k for _, k in identity.parts))
 
 
 def solved_is_zero(value: int) -> bool:
