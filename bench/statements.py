@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                 got = answer(question, settings=one)
                 times.append((time.perf_counter() - started) * 1000)
                 who = got.answerer
-            print(f"  {name:<28}{percentile(times, 50):9.1f}{percentile(times, 95):9.1f}  {who}")
+            print(f"  {name:<28}{percentile(times, 0.5):9.1f}{percentile(times, 0.95):9.1f}  {who}")
     return 0
 
 
