@@ -134,3 +134,27 @@ def test_securities_firm_lines_by_their_own_codes(tmp_path: Path) -> None:
     assert figure_in(sf.SECURITIES_ADMIN, admin.text) and "mã số 62" in admin.text
     assert figure_in(sf.SECURITIES_PROFIT, ask(settings, "lợi nhuận sau thuế").text)
     assert figure_in(sf.SECURITIES_ASSETS, ask(settings, "tổng tài sản").text)
+
+
+def test_every_format_reads_the_same_lines(statement) -> None:
+    from store.index import get_index
+
+    settings, _ = statement
+    (built,) = get_index(settings).statements.all().values()
+    balance = next(s for s in built.statements if s.kind == "balance_sheet")
+    read = {line.key: line.cells[0].value for line in balance.lines if line.cells[0].stated}
+    printed = {code: int(end.replace(".", "")) for _, code, _, end, _ in sf.BALANCE}
+    assert {k: read.get(k) for k in printed} == printed
+    assert built.card.period_end == "2025-03-31"
+
+
+def test_several_companies_get_a_line_each_and_a_ticker_picks_one(tmp_path: Path) -> None:
+    sf.write_markdown_pipe(tmp_path / "gtl-q1-2025.md")
+    sf.write_bank_markdown(tmp_path / "bank-6t-2025.md")
+    settings = make_settings(tmp_path / "data")
+    ingest([str(tmp_path)], settings=settings)
+    both = ask(settings, "tổng tài sản là bao nhiêu")
+    assert figure_in(sf.TOTAL_ASSETS, both.text) and figure_in("11.000.000", both.text)
+    assert {s.source for s in both.sources} == {"gtl-q1-2025.md", "bank-6t-2025.md"}
+    one = ask(settings, "tổng tài sản của GTL")
+    assert figure_in(sf.TOTAL_ASSETS, one.text) and not figure_in("11.000.000", one.text)
