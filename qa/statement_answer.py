@@ -196,6 +196,8 @@ class StatementAnswerer:
         statements (several companies: a line each); else none — the question is about
         another kind of document, and the passages answer it."""
         library = self.index.statements.all()
+        if found is not None and found.scope is not None:  # the question's scope first
+            library = {source: doc for source, doc in library.items() if source in found.scope}
         if not library:
             return None
         terms = entity_terms(question)
@@ -209,7 +211,9 @@ class StatementAnswerer:
         if named:
             return named
         if found is not None and found.sources:
-            if found.sources[0].source not in library:
+            # a retrieved passage names its document by file name, the library by source
+            shown = {doc.name for doc in library.values()}
+            if found.sources[0].source not in library and found.sources[0].source not in shown:
                 return []
         elif terms and len(library) > 1:
             return []  # a name no statement has: another document's question
