@@ -76,6 +76,7 @@ class HistoryPanel:
     delete_yes: Any
     delete_no: Any
     export: Any
+    opened: Any = None  # the event of opening a conversation (set by wire_history)
 
 
 def build_history_panel() -> HistoryPanel:
@@ -308,7 +309,7 @@ def wire_history(
     """The column's events. ``chat`` is [chatbot, sources, history, conversation, cited];
     returns the components :meth:`HistoryHandlers.panel` fills, for refreshing after answers."""
     refreshed = [panel.listing, panel.actions, panel.title, panel.export]
-    panel.listing.click(handlers.on_open, None, chat + refreshed, **PANEL_EVENT)
+    panel.opened = panel.listing.click(handlers.on_open, None, chat + refreshed, **PANEL_EVENT)
     panel.rename.click(handlers.on_rename, [conversation, panel.title], refreshed, **PANEL_EVENT)
     panel.title.submit(handlers.on_rename, [conversation, panel.title], refreshed, **PANEL_EVENT)
     buttons = panel.buttons
