@@ -1,7 +1,7 @@
 """Real reports (scans, text-layer statements, other tools' Markdown): right answers, side by side.
 
     .venv/bin/python bench/reports.py [--reports DIR] [--questions FILE ...]
-        [--answerers extractive,local] [--scope all|one]
+        [--answerers extractive,local] [--scope all|one|doc]
         [--ocr auto|tesseract|trueocr] [--data-dir DIR] [--json OUT]
 
 Ingests the files the questions are about (``--questions``, repeatable; default
@@ -10,9 +10,14 @@ question's ``doc`` is looked for in ``DIR`` and in ``DIR/md``), timed (wall seco
 RSS), then asks every question with each answerer through ``qa.api.answer``. ``--scope all``
 (the default) puts every file in one index; ``--scope one`` gives each file its own index
 and asks its questions there, as a user with one report open sees it (the OCR cache is
-shared: a scan is recognized once). Scoring is ``hoidap/report_eval.py``: per question kind
-(figure, text, all, value, abstain), a non-abstaining answer is right only when one of its
-sources is a passage of the question's file. Prints, per question file and answerer:
+shared: a scan is recognized once); ``--scope doc`` builds the one index of ``all`` and asks
+each question scoped to its own file (``answer(q, documents=[doc])``, as ``hoidap ask
+--doc`` does). Besides the scores, every mode prints the share of answers whose sources all
+come from the question's own file (``from own doc``).
+
+Scoring is ``hoidap/report_eval.py``: per question kind (figure, text, all, value,
+abstain), a non-abstaining answer is right only when one of its sources is a passage of the
+question's file. Prints, per question file and answerer:
 answerable right, unanswerable abstained, right per kind, wrong figures (a figure stated in a
 wrong answer: the worst failure), answer p50 / p95, the same per file, then every wrong or
 missed question with its answer.
@@ -51,7 +56,7 @@ from qa.types import ABSTAIN_MESSAGE, Answer  # noqa: E402
 
 DEFAULT_REPORTS = ROOT.parent / "shared" / "reports"
 DEFAULT_QUESTIONS = ("questions.jsonl", "finqa_dev.jsonl")
-SCOPES = ("all", "one")
+SCOPES = ("all", "one", "doc")
 OCR_CHOICES = ("auto", "tesseract", "trueocr", "off")  # ingest.ocr.OCR_MODES
 
 
@@ -141,6 +146,7 @@ def ask_all(
     settings: Settings,
     answers: dict[str, dict[int, tuple[Answer, float]]],
     numbers: list[int],
+    scoped: bool = False,
 ) -> None:
     """Ask ``questions`` (``numbers``: their places in the run) with every answerer."""
     for name in names:
@@ -149,9 +155,24 @@ def ask_all(
             if done == total or done % 10 == 0:
                 print(f"  {name}: {done}/{total} questions", file=sys.stderr)
 
-        got, seconds = ask_reports(questions, settings, answerer=name, progress=progress)
+        got, seconds = ask_reports(
+            questions, settings, answerer=name, progress=progress, scoped=scoped
+        )
         for number, answer, took in zip(numbers, got, seconds, strict=True):
             answers[name][number] = (answer, took)
+
+
+def own_doc_share(questions: list[ReportQuestion], got: list[Answer]) -> tuple[int, int]:
+    """(answers whose every source is the question's own file, non-abstaining answers)."""
+    from pathlib import PurePath
+
+    answered = [(q, a) for q, a in zip(questions, got, strict=True) if not a.abstained]
+    own = sum(
+        1
+        for q, a in answered
+        if a.sources and all(PurePath(s.source).name == q.doc for s in a.sources)
+    )
+    return own, len(answered)
 
 
 def print_ingest(label: str, figures: dict[str, Any]) -> None:
@@ -188,10 +209,19 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict[str, object]:
         file=sys.stderr,
     )
     ingest: dict[str, Any]
-    if args.scope == "all":
+    if args.scope in ("all", "doc"):
         ingest = ingest_reports(list(found.values()), settings)
         print_ingest("", ingest)
-        ask_all(usable, everything, settings, answers, list(range(len(everything))))
+        # scoped to a file that is missing, a question could not be asked: it is missed
+        asked = [i for i, q in enumerate(everything) if args.scope == "all" or q.doc in found]
+        ask_all(
+            usable,
+            [everything[i] for i in asked],
+            settings,
+            answers,
+            asked,
+            scoped=args.scope == "doc",
+        )
     else:
         per_file: dict[str, dict[str, Any]] = {}
         for doc, path in found.items():
@@ -225,6 +255,10 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict[str, object]:
         print(f"== {path.name} ({len(questions)} questions, scope {args.scope})")
         if scores:
             print(format_report(scores))
+            for name in usable:
+                got = [answers[name].get(i, missed)[0] for i in numbers]
+                own = own_doc_share(questions, got)
+                print(f"{name}: answered from own doc {own[0]}/{own[1]} (non-abstaining)")
             for name, scored in scores.items():
                 print()
                 print(format_misses(scored, name))
@@ -235,6 +269,9 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict[str, object]:
                     **scored.to_json(),
                     "answer_p50_s": round(scored.latency(0.5), 3),
                     "answer_p95_s": round(scored.latency(0.95), 3),
+                    "from_own_doc": own_doc_share(
+                        questions, [answers[name].get(i, missed)[0] for i in numbers]
+                    ),
                 }
                 for name, scored in scores.items()
             },
@@ -270,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         choices=SCOPES,
         default="all",
         help="all: one index of every file; one: each file in its own index, its questions "
-        "asked there",
+        "asked there; doc: one index of every file, each question scoped to its own file",
     )
     parser.add_argument("--answerers", default="extractive,local", help="comma-separated")
     parser.add_argument("--ocr", choices=OCR_CHOICES, help="OCR of scans (default: HOIDAP_OCR)")

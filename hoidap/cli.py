@@ -103,10 +103,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     try:
-        result = answer(args.question, settings=settings, answerer=args.answerer)
+        result = answer(
+            args.question, settings=settings, answerer=args.answerer, documents=args.doc
+        )
     except UserError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    if args.csv:
+        from qa.figures import figures_csv
+
+        with open(args.csv, "w", encoding="utf-8", newline="") as out:
+            out.write(figures_csv(result.figures))
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         return 0
@@ -168,6 +175,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="extractive | local | openai | auto (mặc định / default: HOIDAP_ANSWERER, auto)",
     )
     p.add_argument("--k", type=int, help="số đoạn trích dẫn (number of passages)")
+    p.add_argument(
+        "--doc",
+        action="append",
+        metavar="NAME",
+        help="chỉ hỏi trong tài liệu này: tên tệp, mẫu glob, tên công ty hoặc mã chứng khoán; "
+        "lặp lại để hỏi nhiều tài liệu (only this report: a file name, a glob, a company or a "
+        "ticker; repeatable)",
+    )
+    p.add_argument(
+        "--csv",
+        metavar="FILE",
+        help="ghi bảng số liệu theo từng báo cáo ra tệp CSV (the per-report figures as CSV)",
+    )
     _common(p)
     p.set_defaults(func=cmd_ask)
 

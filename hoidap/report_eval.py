@@ -460,8 +460,12 @@ def ask_reports(
     answerer: str | None = None,
     no_diacritics: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    scoped: bool = False,
 ) -> tuple[list[Answer], list[float]]:
-    """Ask every question with ``qa.api.answer``, as a user would; answers and seconds."""
+    """Ask every question with ``qa.api.answer``, as a user would; answers and seconds.
+
+    ``scoped``: each question is asked about its own document only (``documents=[doc]``),
+    as a user with that report open asks it."""
     from qa.api import answer
     from store.lexical import fold_diacritics
 
@@ -470,7 +474,8 @@ def ask_reports(
     for number, q in enumerate(questions, start=1):
         text = fold_diacritics(q.question) if no_diacritics else q.question
         started = time.perf_counter()
-        answers.append(answer(text, settings=settings, answerer=answerer))
+        documents = [q.doc] if scoped else None
+        answers.append(answer(text, settings=settings, answerer=answerer, documents=documents))
         seconds.append(time.perf_counter() - started)
         if progress is not None:
             progress(number, len(questions))

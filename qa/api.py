@@ -8,7 +8,7 @@ model (:func:`prepare_answerer`), so nobody waits for them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from hoidap.settings import Settings, get_settings
 from qa.chain import (
@@ -20,6 +20,7 @@ from qa.chain import (
     with_note,
 )
 from qa.retriever import HybridRetriever
+from qa.scope import resolve_documents, source_note
 from qa.types import Answer, Source
 from store.index import Index, get_index
 
@@ -28,15 +29,27 @@ _opened: set[Index] = set()  # by the stored index, not by the settings naming i
 
 
 def answer(
-    question: str, *, settings: Settings | None = None, answerer: str | None = None
+    question: str,
+    *,
+    settings: Settings | None = None,
+    answerer: str | None = None,
+    documents: Iterable[str] | None = None,
 ) -> Answer:
     """Answer a question from the indexed reports.
+
+    Args:
+        documents: the reports the question is about (file names, globs, companies or
+            tickers, :func:`qa.scope.resolve_documents`); default every report. A name no
+            report has raises :class:`qa.scope.UnknownDocumentError` with the close matches.
 
     Returns:
         An :class:`Answer` with ``.text``, ``.abstained`` and the quoted ``.sources``.
     """
-    result = build_chain(settings or get_settings(), answerer).invoke(question)
-    return with_note(result, cut_note(question))
+    settings = settings or get_settings()
+    scope = resolve_documents(get_index(settings), documents)
+    chain = build_chain(settings, answerer, sorted(scope) if scope is not None else None)
+    result = chain.invoke(question)
+    return with_note(with_note(result, source_note(result, scope)), cut_note(question))
 
 
 def stream(
@@ -45,23 +58,29 @@ def stream(
     settings: Settings | None = None,
     answerer: str | None = None,
     on_sources: Callable[[list[Source]], None] | None = None,
+    documents: Iterable[str] | None = None,
 ) -> Iterator[str | Answer]:
     """Yield the answer text as the model writes it, then the final :class:`Answer`.
 
     The final Answer is what counts: a model answer that fails the grounding check is
     replaced there by the extractive one (see ``Answer.note``), after its text streamed.
     Retrieval runs before the first piece; ``on_sources`` gets its passages then, so a
-    page can show the sources while the model is still reading them.
+    page can show the sources while the model is still reading them. ``documents`` as for
+    :func:`answer`.
     """
     settings = settings or get_settings()
     index = get_index(settings)
+    scope = resolve_documents(index, documents)
     respond = make_answerer(settings, index, answerer)
-    found = HybridRetriever(index, settings).retrieve(prepare_question(question))
+    found = HybridRetriever(index, settings).retrieve(prepare_question(question), scope=scope)
     if on_sources is not None:
         on_sources(found.sources)
     note = cut_note(question)
     for item in respond.stream(found):
-        yield with_note(item, note) if isinstance(item, Answer) else item
+        if isinstance(item, Answer):
+            yield with_note(with_note(item, source_note(item, scope)), note)
+        else:
+            yield item
 
 
 def open_index(settings: Settings | None = None) -> None:

@@ -7,8 +7,9 @@ plug in at the last step, so every way of answering shares retrieval and sources
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Protocol
 
 from langchain_core.runnables import Runnable, RunnableLambda
@@ -147,12 +148,18 @@ class StatementFirstAnswerer:
     def __post_init__(self) -> None:
         self.name = self.inner.name
 
-    def __call__(self, found: Retrieval) -> Answer:
+    def _statement(self, found: Retrieval) -> Answer | None:
+        from qa.figures import with_figures
+
         answer = self.statements(found.question, found)
+        return with_figures(answer, found, self.statements) if answer is not None else None
+
+    def __call__(self, found: Retrieval) -> Answer:
+        answer = self._statement(found)
         return answer if answer is not None else self.inner(found)
 
     def stream(self, found: Retrieval) -> Iterator[str | Answer]:
-        answer = self.statements(found.question, found)
+        answer = self._statement(found)
         if answer is not None:
             yield answer.text
             yield answer
@@ -225,13 +232,19 @@ def _answerer(settings: Settings, index: Index, answerer: str | None) -> Answere
     return LLMAnswerer(name, settings, endpoint, extractive, extractive.relevance)
 
 
-def build_chain(settings: Settings, answerer: str | None = None) -> Runnable[str, Answer]:
-    """The full chain for these settings; ``answerer`` overrides ``settings.answerer``."""
+def build_chain(
+    settings: Settings, answerer: str | None = None, documents: Iterable[str] | None = None
+) -> Runnable[str, Answer]:
+    """The full chain for these settings; ``answerer`` overrides ``settings.answerer``;
+    ``documents`` limits it to those reports (names resolved now, :mod:`qa.scope`)."""
+    from qa.scope import resolve_documents
+
     index = get_index(settings)
+    scope = resolve_documents(index, documents)
     retriever = HybridRetriever(index, settings)
     respond = make_answerer(settings, index, answerer)
     return (
         RunnableLambda(prepare_question, name="normalize")
-        | RunnableLambda(retriever.retrieve, name="retrieve")
+        | RunnableLambda(partial(retriever.retrieve, scope=scope), name="retrieve")
         | RunnableLambda(respond, name="answer")
     )

@@ -178,12 +178,15 @@ class Chat:
         settings: as for :func:`qa.answer`; the process settings when ``None``.
         answerer: as for :func:`qa.answer`; it also decides who rewrites follow-ups.
         max_turns: how many past exchanges the rewrite sees.
+        documents: the reports the conversation is about (names, globs, companies or
+            tickers, :mod:`qa.scope`); every question is limited to them. Default: all.
     """
 
     settings: Settings | None = None
     answerer: str | None = None
     max_turns: int = 4
     history: list[Turn] = field(default_factory=list)
+    documents: list[str] | None = None
 
     def _settings(self) -> Settings:
         return self.settings or get_settings()
@@ -236,7 +239,10 @@ class Chat:
 
         standalone = self.rewrite(question)
         final: Answer | None = None
-        for item in stream(standalone, settings=self._settings(), answerer=self.answerer):
+        pieces = stream(
+            standalone, settings=self._settings(), answerer=self.answerer, documents=self.documents
+        )
+        for item in pieces:
             if isinstance(item, Answer):
                 final = item
             yield item

@@ -50,6 +50,7 @@ class HoidapRetriever(BaseRetriever):
 
     k: int = 5
     settings: Settings | None = None
+    documents: list[str] | None = None  # names, globs, companies or tickers (qa.scope)
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     def _get_relevant_documents(
@@ -57,24 +58,32 @@ class HoidapRetriever(BaseRetriever):
     ) -> list[Document]:
         from qa.chain import prepare_question
         from qa.retriever import HybridRetriever
+        from qa.scope import resolve_documents
         from store.index import get_index
 
         settings = self.settings or get_settings()
-        found = HybridRetriever(get_index(settings), settings).retrieve(
-            prepare_question(query), self.k
-        )
+        index = get_index(settings)
+        scope = resolve_documents(index, self.documents)
+        found = HybridRetriever(index, settings).retrieve(prepare_question(query), self.k, scope)
         return [source_document(s) for s in found.sources]
 
 
-def as_retriever(k: int = 5, *, settings: Settings | None = None) -> HoidapRetriever:
-    """A LangChain ``BaseRetriever`` over the indexed reports."""
-    return HoidapRetriever(k=k, settings=settings)
+def as_retriever(
+    k: int = 5, *, settings: Settings | None = None, documents: list[str] | None = None
+) -> HoidapRetriever:
+    """A LangChain ``BaseRetriever`` over the indexed reports (``documents``: only those)."""
+    return HoidapRetriever(
+        k=k, settings=settings, documents=list(documents) if documents is not None else None
+    )
 
 
 def as_runnable(
-    *, settings: Settings | None = None, answerer: str | None = None
+    *,
+    settings: Settings | None = None,
+    answerer: str | None = None,
+    documents: list[str] | None = None,
 ) -> Runnable[str, Answer]:
     """The Runnable behind ``answer()``: question → checked :class:`Answer`."""
     from qa.chain import build_chain
 
-    return build_chain(settings or get_settings(), answerer)
+    return build_chain(settings or get_settings(), answerer, documents)

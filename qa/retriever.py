@@ -50,6 +50,8 @@ class Retrieval:
     # table passages ranked just below the top k: a financial statement is many near-alike
     # chunks of rows, and the one holding the asked row is often 6th to 20th
     table_candidates: list[Source] = field(default_factory=list)
+    # the documents (sources) the question was limited to; None: every document
+    scope: frozenset[str] | None = None
 
 
 def fuse_rrf(rankings: list[list[str]], weights: list[float], k: int) -> dict[str, float]:
@@ -137,13 +139,17 @@ class HybridRetriever:
         self.index = index
         self.settings = settings
 
-    def _named_documents(self, question: str, snapshot: Any) -> set[str]:
+    def _named_documents(
+        self, question: str, snapshot: Any, allowed: frozenset[str] | None = None
+    ) -> set[str]:
         """Documents holding every name the question gives (empty: no name, or none has it)."""
         restorer = snapshot.restorer
         accented = restorer.accented_forms if restorer is not None else None
         documents: set[str] | None = None
         for term in entity_terms(question, accented):
-            hits = self.index.lexical_search(term, 200, folded=True, snapshot=snapshot)
+            hits = self.index.lexical_search(
+                term, 200, folded=True, snapshot=snapshot, allowed=allowed
+            )
             chunks = self.index.get_chunks([cid for cid, _ in hits])
             found = {_document(chunk) or "" for chunk in chunks.values()}
             if not found:
@@ -151,20 +157,34 @@ class HybridRetriever:
             documents = found if documents is None else documents & found
         return documents or set()
 
-    def retrieve(self, question: str, k: int | None = None) -> Retrieval:
+    def retrieve(
+        self, question: str, k: int | None = None, scope: frozenset[str] | None = None
+    ) -> Retrieval:
+        """The top ``k`` passages for ``question``; ``scope`` (document sources, see
+        :mod:`qa.scope`) limits every search to those documents: no passage outside it is
+        ever returned, from Chroma (embedded or server) or BM25."""
         k = k or self.settings.k
         fetch = max(self.settings.fetch_k, k)
         folded = not has_diacritics(question)
         # one published state of the index for both searches: an ingest running beside this
         # question must not mix a document's old chunks with its new ones in one answer
         snapshot = self.index.snapshot()
+        allowed = None
+        if scope is not None:
+            from qa.scope import scope_chunk_ids
+
+            allowed = scope_chunk_ids(self.index, scope)
         restorer = snapshot.restorer
         dense_query = restorer.restore(question) if folded and restorer else question
-        dense = self.index.dense_search(dense_query, fetch, snapshot=snapshot)
-        lexical = self.index.lexical_search(question, fetch, folded=folded, snapshot=snapshot)
+        dense = self.index.dense_search(dense_query, fetch, snapshot=snapshot, sources=scope)
+        lexical = self.index.lexical_search(
+            question, fetch, folded=folded, snapshot=snapshot, allowed=allowed
+        )
         share = 0.0 if folded else self.settings.folded_weight
         loose = (
-            self.index.lexical_search(question, fetch, folded=True, snapshot=snapshot)
+            self.index.lexical_search(
+                question, fetch, folded=True, snapshot=snapshot, allowed=allowed
+            )
             if share > 0
             else []
         )
@@ -183,10 +203,12 @@ class HybridRetriever:
         ranked = sorted(fused, key=lambda cid: -fused[cid])
         known = {h.chunk_id: (h.text, h.metadata) for h in dense}
         wanted = ranked[: k + self.settings.table_candidates]
-        named = self._named_documents(question, snapshot)
+        named = self._named_documents(question, snapshot, allowed)
         if named:
             wanted = ranked[:fetch]
         known.update(self.index.get_chunks([cid for cid in wanted if cid not in known]))
+        if scope is not None:  # a chunk whose stored document is outside the scope never shows
+            known = {c: v for c, v in known.items() if _document(v) in scope}
         if named and any(_document(known.get(cid)) in named for cid in wanted):
             ranked = [cid for cid in ranked if _document(known.get(cid)) in named]
         top, below = ranked[:k], ranked[k : k + self.settings.table_candidates]
@@ -203,5 +225,5 @@ class HybridRetriever:
             and not carries_instructions(known[cid][0])
         ]
         return Retrieval(
-            question, sources, folded, dense_query, lexical_scores, dense_scores, tables
+            question, sources, folded, dense_query, lexical_scores, dense_scores, tables, scope
         )

@@ -213,6 +213,8 @@ class StatementAnswerer:
         statements (several companies: a line each); else none — the question is about
         another kind of document, and the passages answer it."""
         library = self.index.statements.all()
+        if found is not None and found.scope is not None:  # the question's scope first
+            library = {source: doc for source, doc in library.items() if source in found.scope}
         if not library:
             return None
         # "ROE", "EBITDA", "LNST": finance words, not names of a company

@@ -35,6 +35,30 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """One figure a statement answer states: a report's line in one period (qa/figures.py).
+
+    ``citation`` is the number of the answer's source it comes from; ``asked`` marks the
+    period the question asked for (the others are the report's other columns).
+    """
+
+    company: str
+    ticker: str | None
+    document: str  # the file name
+    source: str
+    line: str
+    period: str
+    period_end: str | None
+    value: int
+    unit: str
+    citation: int
+    asked: bool = True
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Answer:
     """What ``answer()`` returns.
 
@@ -50,13 +74,18 @@ class Answer:
     answerer: str = "extractive"
     quotes: list[str] = field(default_factory=list)
     note: str | None = None
+    # a statement line's figures per report and period, as data (chart, CSV, API)
+    figures: list[Figure] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "answer": self.text,
             "abstained": self.abstained,
             "sources": [s.to_json() for s in self.sources],
         }
+        if self.figures:
+            data["figures"] = [f.to_json() for f in self.figures]
+        return data
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

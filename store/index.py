@@ -263,28 +263,40 @@ class Index:
 
     # reading --------------------------------------------------------------------------
     def dense_search(
-        self, query: str, n: int, snapshot: LexicalSnapshot | None = None
+        self,
+        query: str,
+        n: int,
+        snapshot: LexicalSnapshot | None = None,
+        sources: frozenset[str] | None = None,
     ) -> list[DenseHit]:
-        """Nearest chunks among those the snapshot publishes (all, before any is built)."""
+        """Nearest chunks among those the snapshot publishes (all, before any is built);
+        ``sources``: only chunks of these documents (their ``source`` metadata)."""
         snapshot = snapshot or self.snapshot()
         vector = self.embedder.embed_query(query)
         self.vectors.check_dimension(len(vector))
         if snapshot.stamp is None:  # no lexical index yet: nothing to filter by
-            return self.vectors.search(vector, n)
-        hits = self.vectors.search(vector, n)
+            return self.vectors.search(vector, n, sources)
+        hits = self.vectors.search(vector, n, sources)
         kept = [h for h in hits if h.chunk_id in snapshot.id_set]
         if len(kept) < len(hits):
             # chunks written but not published (an ingest running) took places: ask for more.
             # Only then: counting the collection to know beforehand cost more than the query.
-            hits = self.vectors.search(vector, 4 * n)
+            hits = self.vectors.search(vector, 4 * n, sources)
             kept = [h for h in hits if h.chunk_id in snapshot.id_set]
         return kept[:n]
 
     def lexical_search(
-        self, query: str, n: int, *, folded: bool, snapshot: LexicalSnapshot | None = None
+        self,
+        query: str,
+        n: int,
+        *,
+        folded: bool,
+        snapshot: LexicalSnapshot | None = None,
+        allowed: frozenset[str] | None = None,
     ) -> list[tuple[str, float]]:
+        """BM25's top ``n``; ``allowed``: only these chunk ids (a question's scope)."""
         snapshot = snapshot or self.snapshot()
-        return snapshot.search(query, n, folded=folded)
+        return snapshot.search(query, n, folded=folded, allowed=allowed)
 
     def get_chunks(self, ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         if not ids:

@@ -272,8 +272,19 @@ class LexicalSnapshot:
     def id_set(self) -> frozenset[str]:
         return frozenset(self.ids)
 
-    def search(self, query: str, n: int, *, folded: bool) -> list[tuple[str, float]]:
-        """Top ``n`` chunk ids and BM25 scores; ``folded`` searches the diacritic-free index."""
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Chunk id → its row in the BM25 matrices (for searches limited to some chunks)."""
+        return {cid: i for i, cid in enumerate(self.ids)}
+
+    def search(
+        self, query: str, n: int, *, folded: bool, allowed: frozenset[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top ``n`` chunk ids and BM25 scores; ``folded`` searches the diacritic-free index.
+
+        ``allowed``: only these chunks may be returned (a question about some documents);
+        the top ``n`` are taken among them, not filtered out of the top ``n`` of all.
+        """
         index = self.folded if folded else self.accented
         if index is None or n <= 0:
             return []
@@ -283,11 +294,23 @@ class LexicalSnapshot:
         if not tokens:
             return []
         scores = index.get_scores(tokens)  # type: ignore[attr-defined]
-        n = min(n, len(scores))
         import numpy as np  # imported here: an ingest of unchanged files never searches
 
-        top = np.argpartition(-scores, n - 1)[:n]
-        top = top[np.argsort(-scores[top])]
+        if allowed is not None:
+            where = self.positions
+            rows = np.fromiter(
+                sorted(where[c] for c in allowed if c in where), dtype=np.int64
+            )
+            if not len(rows):
+                return []
+            kept = scores[rows]
+            n = min(n, len(kept))
+            top = np.argpartition(-kept, n - 1)[:n]
+            top = rows[top[np.argsort(-kept[top])]]
+        else:
+            n = min(n, len(scores))
+            top = np.argpartition(-scores, n - 1)[:n]
+            top = top[np.argsort(-scores[top])]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
 
@@ -437,9 +460,11 @@ class LexicalIndex:
         return self.stamp == ids_stamp(ids, self._params)
 
     # searching ------------------------------------------------------------------------
-    def search(self, query: str, n: int, *, folded: bool) -> list[tuple[str, float]]:
+    def search(
+        self, query: str, n: int, *, folded: bool, allowed: frozenset[str] | None = None
+    ) -> list[tuple[str, float]]:
         """Top ``n`` chunk ids and BM25 scores; ``folded`` searches the diacritic-free index."""
-        return self._snapshot.search(query, n, folded=folded)
+        return self._snapshot.search(query, n, folded=folded, allowed=allowed)
 
     def restore_diacritics(self, query: str) -> str:
         restorer = self.restorer

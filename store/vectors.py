@@ -467,15 +467,23 @@ class VectorStore:
             if done:
                 return got_ids, texts, metas
 
-    def search(self, vector: list[float], n: int) -> list[DenseHit]:
+    def search(
+        self, vector: list[float], n: int, sources: frozenset[str] | None = None
+    ) -> list[DenseHit]:
+        """The ``n`` nearest chunks; ``sources``: only chunks of these documents (their
+        ``source`` metadata), filtered by Chroma itself, embedded or server."""
         # no count() first: Chroma answers an empty collection with no hits, and counting
         # cost more than the query itself (about 20 ms at 10,000 chunks)
-        if n <= 0:
+        if n <= 0 or (sources is not None and not sources):
             return []
+        where: dict[str, Any] | None = None
+        if sources is not None:
+            where = {"source": {"$in": sorted(sources)}}
         with self._guard():
             result = self.collection.query(
                 query_embeddings=[vector],
                 n_results=n,
+                where=where,
                 include=["documents", "metadatas", "distances"],
             )
         return [

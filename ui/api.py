@@ -15,7 +15,9 @@ from ingest.library import documents
 from qa import open_index
 from ui.asking import friendly_error, is_user_error
 from ui.chat import CHAT_CONCURRENCY, CHAT_GROUP
+from ui.conversations import user_of
 from ui.documents import INDEX_GROUP, DocumentHandlers
+from ui.history_panel import keep_answer
 
 log = logging.getLogger(__name__)
 
@@ -27,22 +29,42 @@ class ApiHandlers:
         self.settings = settings
         self.docs = docs
 
-    def api_ask(self, question: str, answerer: str = "") -> dict[str, Any]:
-        """Answer a question from the indexed documents.
+    def api_ask(
+        self,
+        question: str,
+        answerer: str = "",
+        documents: list[str] | None = None,
+        request: gr.Request | None = None,
+    ) -> dict[str, Any]:
+        """Answer a question from the indexed documents (``documents``: only those reports,
+        by file name, glob, company or ticker).
 
         Returns the same JSON as ``hoidap ask --json``: ``answer``, ``abstained`` and the
-        numbered ``sources`` the answer cites as [1], [2]…
+        numbered ``sources`` the answer cites as [1], [2]… (and ``figures`` when it states
+        a statement line's figures), with ``conversation``: the id it is kept under, as the
+        page keeps its conversations.
         """
         from qa.api import answer
+        from qa.scope import scope_sources
 
         try:
             open_index(self.settings)
-            result = answer(question, settings=self.settings, answerer=answerer or None)
+            wanted = [d for d in (documents or []) if d]
+            scope = scope_sources(self.settings, wanted) if wanted else None
+            result = answer(
+                question, settings=self.settings, answerer=answerer or None, documents=scope
+            )
         except Exception as exc:
             if not is_user_error(exc):
                 log.exception("API ask failed")
             raise gr.Error(friendly_error(exc), title="Lỗi", print_exception=False) from None
-        return result.to_json()
+        payload = result.to_json()
+        kept = keep_answer(
+            self.settings, user_of(request), None, question, question, result, documents=scope
+        )
+        if kept is not None:
+            payload["conversation"] = kept
+        return payload
 
     def api_ingest(self, files: list[str] | None) -> dict[str, Any]:
         _, report, batch = self.docs.ingest_files(files, None)

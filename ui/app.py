@@ -37,6 +37,7 @@ from ui.documents import DocumentHandlers, build_docs_tab, wire_documents
 from ui.examples import ExampleCache
 from ui.header import answerer_choices, default_choice, header_html
 from ui.history_panel import PANEL_EVENT, HistoryHandlers, build_history_panel, wire_history
+from ui.scope import ScopeHandlers, build_figures_panel, build_scope_bar, wire_scope
 from ui.source_panel import SourceHandlers, build_source_viewer, wire_source_viewer
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ class HoidapApp:
         self.documents = DocumentHandlers(settings, self.examples)
         self.api = ApiHandlers(settings, self.documents)
         self.sources = SourceHandlers(settings)
+        self.scope = ScopeHandlers(settings, self.history)
 
     def writes(self) -> dict[Callable[..., Any], str]:
         """The handlers that change the library, each with what a refusal calls it."""
@@ -130,13 +132,20 @@ def build_app(settings: Settings, handlers: HoidapApp | None = None) -> gr.Block
         conversation = gr.State(None)  # the id of the conversation answers are kept in
         cited = gr.State({})  # chunk id → what an answer quoted from it
         viewing, asked = gr.State(None), gr.State("")  # the source viewer's page, its request
-        with gr.Tabs(elem_id="hd-tabs"):
+        with gr.Tabs(elem_id="hd-tabs") as tabs:
             chat = build_chat_tab(
-                choices, default_choice(settings, choices), side=build_history_panel
+                choices,
+                default_choice(settings, choices),
+                side=build_history_panel,
+                top=partial(build_scope_bar, settings),
+                below=build_figures_panel,
             )
             docs_tab = build_docs_tab(settings, docs)
         viewer = build_source_viewer()
-        changed = wire_chat(chat, app.chat, history, header, conversation, cited)
+        scope_bar, figures = chat.top, chat.below
+        changed = wire_chat(
+            chat, app.chat, history, header, conversation, cited, scope=scope_bar.picker
+        )
         panel = wire_history(
             chat.side,
             app.history,
@@ -158,6 +167,31 @@ def build_app(settings: Settings, handlers: HoidapApp | None = None) -> gr.Block
             app.documents.library, [chat.answerer], library, api_visibility="private"
         )
         refresh_examples(loaded)
+        wire_scope(
+            scope_bar,
+            figures,
+            app.scope,
+            conversation=conversation,
+            asked=changed,
+            opened=chat.side.opened,
+            library_changed=[loaded, *docs_tab.writes],
+        )
+        docs_tab.offer.click(
+            app.scope.on_ask_about,
+            [docs_tab.added],
+            [tabs, scope_bar.picker, scope_bar.shown],
+            **PANEL_EVENT,
+        ).then(
+            app.chat.on_clear,
+            None,
+            [chat.chatbot, chat.sources, history, chat.question, conversation, cited],
+            **PANEL_EVENT,
+        ).then(app.history.on_refresh, [conversation], panel, **PANEL_EVENT).then(
+            app.scope.on_answered,
+            [conversation],
+            [figures.column, figures.chart, figures.csv],
+            **PANEL_EVENT,
+        )
         demo.load(app.history.on_refresh, [conversation], panel, **PANEL_EVENT)
         register_api(app.api)
     return demo

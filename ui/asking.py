@@ -128,11 +128,13 @@ def ask(
     answerer: str | None = None,
     history: Sequence[object] = (),
     tick: float = TICK_SECONDS,
+    documents: Sequence[str] | None = None,
 ) -> Iterator[AskEvent]:
     """Answer ``question``, yielding sources, text so far, ticks, then the answer or an error.
 
     ``history`` holds the earlier turns (``qa.conversation.Turn``); a follow-up is
     rewritten with them first, and a ``rewritten`` event says how it was understood.
+    ``documents`` limits the answer to those reports (``qa.stream(documents=...)``).
 
     ``text`` events carry the whole text so far (not the last piece), so the page can
     redraw from any one of them. Closing the iterator stops reading the stream; the worker
@@ -162,7 +164,13 @@ def ask(
             if standalone.strip() != question.strip():
                 events.put(AskEvent("rewritten", text=standalone, seconds=elapsed()))
             text = ""
-            pieces = stream(standalone, settings=settings, answerer=answerer, on_sources=deliver)
+            pieces = stream(
+                standalone,
+                settings=settings,
+                answerer=answerer,
+                on_sources=deliver,
+                documents=list(documents) if documents else None,
+            )
             try:
                 for item in pieces:
                     if stop.is_set():

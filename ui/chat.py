@@ -37,8 +37,9 @@ History = list[Any]  # qa.conversation.Turn, one per answered question of this s
 Cited = dict[str, str]  # chunk id → what the answer quoted from it (the viewer marks it)
 # chat, sources panel, question box, history, conversation id, cited
 Update = tuple[Messages, Any, str, History, int | None, Cited]
-# keep(user, conversation, question, standalone, answer) → the conversation it is kept in
-Keeper = Callable[[str, int | None, str, str, Answer], int | None]
+# keep(user, conversation, question, standalone, answer, documents=…) → the conversation
+# it is kept in
+Keeper = Callable[..., int | None]
 
 ASK_EVENT: dict[str, Any] = {
     "concurrency_id": CHAT_GROUP,
@@ -185,12 +186,14 @@ class ChatHandlers:
         conversation: int | None = None,
         cited: Cited | None = None,
         request: gr.Request | None = None,
+        scope: list[str] | None = None,
     ) -> Iterator[Update]:
         """Stream one exchange into the chat: sources first, then the answer as it grows.
 
         The answer is kept in ``conversation`` (a new one for the first question), under
-        the signed-in user.
+        the signed-in user, with ``scope``: the documents the questions are limited to.
         """
+        scope = [s for s in (scope or []) if s] or None
         question = (question or "").strip()
         messages = list(messages or [])
         history = list(history or [])
@@ -209,14 +212,19 @@ class ChatHandlers:
             cited=cited,
         )
         yield exchange.start()
-        for event in ask(question, settings=self.settings, answerer=answerer, history=history):
+        asking = ask(
+            question, settings=self.settings, answerer=answerer, history=history, documents=scope
+        )
+        for event in asking:
             update = exchange.update(event)
             if update is not None:
                 yield update
         if exchange.answered is not None and self.keeper is not None:
             # kept once the answer is on the page: nobody waits for the disk
             standalone, result = exchange.answered
-            kept = self.keeper(user_of(request), conversation, question, standalone, result)
+            kept = self.keeper(
+                user_of(request), conversation, question, standalone, result, documents=scope
+            )
             skip = gr.skip()
             yield skip, skip, skip, skip, kept, skip
 
@@ -251,6 +259,8 @@ class ChatTab:
     clear: Any
     sources: Any
     side: Any = None  # what ``build_chat_tab(side=…)`` built in the left column
+    top: Any = None  # what ``top`` built above the chat (the scope picker)
+    below: Any = None  # what ``below`` built under it (the figures of the last answer)
 
 
 def _question_row() -> tuple[Any, Any]:
@@ -289,8 +299,15 @@ def _tools_row(choices: Choices, choice: str) -> tuple[Any, Any, Any]:
     return options, answerer, clear
 
 
-def build_chat_tab(choices: Choices, choice: str, side: Callable[[], Any] | None = None) -> ChatTab:
-    """The tab's layout: ``side`` (the earlier conversations), the chat, then the sources."""
+def build_chat_tab(
+    choices: Choices,
+    choice: str,
+    side: Callable[[], Any] | None = None,
+    top: Callable[[], Any] | None = None,
+    below: Callable[[], Any] | None = None,
+) -> ChatTab:
+    """The tab's layout: ``side`` (the earlier conversations), the chat with ``top`` above it
+    (what it is about) and ``below`` under it, then the sources."""
     built = None
     with (
         gr.Tab("💬 Hỏi đáp", id="chat", elem_id="tab-chat"),
@@ -300,6 +317,7 @@ def build_chat_tab(choices: Choices, choice: str, side: Callable[[], Any] | None
             with gr.Column(scale=1, min_width=210, elem_id="hd-history-col"):
                 built = side()
         with gr.Column(scale=3, min_width=360):
+            above = top() if top is not None else None
             chatbot = gr.Chatbot(
                 elem_id="hd-chat",
                 show_label=False,
@@ -319,10 +337,13 @@ def build_chat_tab(choices: Choices, choice: str, side: Callable[[], Any] | None
                 samples_per_page=6,
             )
             options, answerer, clear = _tools_row(choices, choice)
+            under = below() if below is not None else None
         with gr.Column(scale=2, min_width=320, elem_id="hd-sources-col"):
             gr.HTML('<div class="panel-title">Nguồn trích dẫn</div>')
             sources = gr.HTML(render.EMPTY_SOURCES, elem_id="hd-sources")
-    return ChatTab(chatbot, question, send, examples, options, answerer, clear, sources, built)
+    return ChatTab(
+        chatbot, question, send, examples, options, answerer, clear, sources, built, above, under
+    )
 
 
 # -- events ----------------------------------------------------------------------------------
@@ -333,8 +354,10 @@ def wire_chat(
     header: Any,
     conversation: Any = None,
     cited: Any = None,
+    scope: Any = None,
 ) -> list[Any]:
-    """Asking (Enter, the button, a suggestion), clearing, and choosing who answers.
+    """Asking (Enter, the button, a suggestion), clearing, and choosing who answers;
+    ``scope``: the component holding the documents questions are limited to.
 
     Returns the events after which the conversation changed (asked, cleared), for the
     conversations list to follow.
@@ -342,6 +365,8 @@ def wire_chat(
     conversation = conversation if conversation is not None else gr.State(None)
     cited = cited if cited is not None else gr.State({})
     inputs = [tab.question, tab.chatbot, history, tab.answerer, conversation, cited]
+    if scope is not None:
+        inputs.append(scope)
     outputs = [tab.chatbot, tab.sources, tab.question, history, conversation, cited]
     asked = [
         tab.question.submit(handlers.on_ask, inputs, outputs, **ASK_EVENT),

@@ -19,7 +19,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.types import Answer, Source
+from qa.types import Answer, Figure, Source
 
 ANONYMOUS = ""  # the one user when the page runs without --auth
 _SCHEMA = """
@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS conversations (
     user TEXT NOT NULL,
     title TEXT NOT NULL,
     created REAL NOT NULL,
-    updated REAL NOT NULL
+    updated REAL NOT NULL,
+    documents TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS conversations_by_user ON conversations (user, updated);
 CREATE TABLE IF NOT EXISTS turns (
@@ -58,6 +59,14 @@ class StoredTurn:
     answer: Answer
 
 
+def api_user(settings: object) -> str:
+    """Whose conversations the API keeps: the ``--auth`` user (whose password is the key),
+    else :data:`ANONYMOUS`, as the page would."""
+    auth = getattr(settings, "auth", None)
+    user, sep, _ = (auth or "").partition(":")
+    return user if sep and user else ANONYMOUS
+
+
 def user_of(request: object) -> str:
     """Whose conversations a page event touches: the signed-in user (``gr.Request.username``
     with --auth), else :data:`ANONYMOUS`."""
@@ -85,6 +94,7 @@ def _answer_json(answer: Answer) -> str:
                 {**s.to_json(), "heading": s.heading, "start": s.start, "end": s.end}
                 for s in answer.sources
             ],
+            "figures": [f.to_json() for f in answer.figures],
         },
         ensure_ascii=False,
     )
@@ -106,6 +116,12 @@ def _answer(raw: str, question: str) -> Answer:
         )
         for s in data.get("sources", [])
     ]
+    figures = []
+    for f in data.get("figures") or []:
+        try:
+            figures.append(Figure(**f))
+        except TypeError:
+            continue  # written by another version
     return Answer(
         data.get("text", ""),
         bool(data.get("abstained")),
@@ -114,7 +130,12 @@ def _answer(raw: str, question: str) -> Answer:
         data.get("answerer", "extractive"),
         list(data.get("quotes") or []),
         data.get("note"),
+        figures,
     )
+
+
+def _documents_json(documents: list[str] | None) -> str:
+    return json.dumps(sorted(documents), ensure_ascii=False) if documents else ""
 
 
 def _cited(text: str) -> set[int]:
@@ -140,6 +161,11 @@ class ConversationStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(conversations)")}
+            if "documents" not in columns:  # a store kept before conversations had a scope
+                db.execute(
+                    "ALTER TABLE conversations ADD COLUMN documents TEXT NOT NULL DEFAULT ''"
+                )
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -149,14 +175,44 @@ class ConversationStore:
             with db:
                 yield db
 
-    def start(self, user: str, first_question: str) -> int:
+    def start(
+        self, user: str, first_question: str, documents: builtins.list[str] | None = None
+    ) -> int:
+        """A new conversation; ``documents``: the sources it is about (None: every report)."""
         now = time.time()
         with self._connect() as db:
             cursor = db.execute(
-                "INSERT INTO conversations (user, title, created, updated) VALUES (?, ?, ?, ?)",
-                (user, title_from(first_question), now, now),
+                "INSERT INTO conversations (user, title, created, updated, documents) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (user, title_from(first_question), now, now, _documents_json(documents)),
             )
             return int(cursor.lastrowid or 0)
+
+    def documents(self, user: str, conversation: int) -> builtins.list[str] | None:
+        """The sources a conversation is about (its scope), None for every report."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT documents FROM conversations WHERE id = ? AND user = ?",
+                (conversation, user),
+            ).fetchone()
+        if not row or not row[0]:
+            return None
+        try:
+            found = json.loads(str(row[0]))
+        except ValueError:
+            return None
+        return [str(d) for d in found] if isinstance(found, list) and found else None
+
+    def set_documents(
+        self, user: str, conversation: int, documents: builtins.list[str] | None
+    ) -> bool:
+        with self._connect() as db:
+            return bool(
+                db.execute(
+                    "UPDATE conversations SET documents = ? WHERE id = ? AND user = ?",
+                    (_documents_json(documents), conversation, user),
+                ).rowcount
+            )
 
     def add_turn(
         self, user: str, conversation: int, question: str, standalone: str, answer: Answer

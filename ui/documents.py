@@ -162,8 +162,11 @@ class DocumentHandlers:
         choice: str | None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[Any, ...]:
-        status, _, _ = self.ingest_files(files, progress)
-        return (status, *self.library(choice), None)
+        """Ingest the uploads; the last two outputs offer a conversation about them."""
+        status, report, _ = self.ingest_files(files, progress)
+        added = [readable(s) for s in (report.added + report.updated)] if report else []
+        offer = gr.Button(visible=bool(added))
+        return (status, *self.library(choice), None, offer, added)
 
     def on_reingest(
         self,
@@ -217,6 +220,9 @@ class DocsTab:
     table: Any
     to_delete: Any
     delete: Any
+    offer: Any = None  # "ask about the uploaded reports", shown after an upload
+    added: Any = None  # the sources the last upload added or updated
+    writes: Any = None  # the events that changed the library (set by wire_documents)
 
 
 def _intro(settings: Settings) -> None:
@@ -277,9 +283,13 @@ def build_docs_tab(settings: Settings, docs: Mapping[str, DocumentRecord]) -> Do
         _intro(settings)
         upload, again = _actions_row()
         status = gr.HTML("", elem_id="hd-status")
+        offer = gr.Button(
+            "💬 Hỏi về tài liệu vừa nạp", visible=False, variant="primary", elem_id="hd-ask-about"
+        )
+        added = gr.State([])
         table = _documents_table(docs)
         to_delete, delete = _delete_row(docs)
-    return DocsTab(tab, upload, again, status, table, to_delete, delete)
+    return DocsTab(tab, upload, again, status, table, to_delete, delete, offer, added)
 
 
 # -- events ----------------------------------------------------------------------------------
@@ -301,12 +311,16 @@ def wire_documents(
         "show_progress_on": [tab.status],  # one progress bar, where the result will appear
     }
     uploaded = tab.upload.upload(
-        handlers.on_upload, [tab.upload, answerer], [tab.status, *library, tab.upload], **write
+        handlers.on_upload,
+        [tab.upload, answerer],
+        [tab.status, *library, tab.upload, tab.offer, tab.added],
+        **write,
     )
     after_write(uploaded)
-    after_write(
-        tab.reingest.click(handlers.on_reingest, [answerer], [tab.status, *library], **write)
+    reingested = tab.reingest.click(
+        handlers.on_reingest, [answerer], [tab.status, *library], **write
     )
+    after_write(reingested)
     deleted = tab.delete.click(
         handlers.on_delete,
         [tab.to_delete, answerer],
@@ -316,4 +330,5 @@ def wire_documents(
     )
     after_write(deleted)
     tab.tab.select(handlers.library, [answerer], library, api_visibility="private")
+    tab.writes = [uploaded, reingested, deleted]
     return library

@@ -76,6 +76,7 @@ class HistoryPanel:
     delete_yes: Any
     delete_no: Any
     export: Any
+    opened: Any = None  # the event of opening a conversation (set by wire_history)
 
 
 def build_history_panel() -> HistoryPanel:
@@ -129,22 +130,20 @@ class HistoryHandlers:
 
     # -- saving ------------------------------------------------------------------------------
     def keep(
-        self, user: str, conversation: int | None, question: str, standalone: str, answer: Answer
+        self,
+        user: str,
+        conversation: int | None,
+        question: str,
+        standalone: str,
+        answer: Answer,
+        documents: list[str] | None = None,
     ) -> int | None:
-        """Save one answered question; returns the conversation (started if need be).
+        """Save one answered question; returns the conversation (started if need be, about
+        ``documents``: the sources it is limited to, None for every report).
 
         Never raises: a question is answered whether or not it can be kept.
         """
-        store = self.store
-        if store is None:
-            return conversation
-        try:
-            if conversation is None or store.title(user, conversation) is None:
-                conversation = store.start(user, question)
-            store.add_turn(user, conversation, question, standalone, answer)
-        except Exception:
-            log.warning("the answered question could not be kept", exc_info=True)
-        return conversation
+        return _keep(self.store, user, conversation, question, standalone, answer, documents)
 
     # -- the column ----------------------------------------------------------------------
     def _list(self, user: str) -> list[Conversation]:
@@ -247,6 +246,46 @@ class HistoryHandlers:
         return (*cleared, *self.panel(None, user), *rows)
 
 
+def _keep(
+    store: ConversationStore | None,
+    user: str,
+    conversation: int | None,
+    question: str,
+    standalone: str,
+    answer: Answer,
+    documents: list[str] | None,
+) -> int | None:
+    if store is None:
+        return conversation
+    try:
+        if conversation is None or store.title(user, conversation) is None:
+            conversation = store.start(user, question, documents)
+        elif documents != store.documents(user, conversation):
+            store.set_documents(user, conversation, documents)
+        store.add_turn(user, conversation, question, standalone, answer)
+    except Exception:
+        log.warning("the answered question could not be kept", exc_info=True)
+    return conversation
+
+
+def keep_answer(
+    settings: Settings,
+    user: str,
+    conversation: int | None,
+    question: str,
+    standalone: str,
+    answer: Answer,
+    documents: list[str] | None = None,
+) -> int | None:
+    """Keep an answer given outside the page (``/ask``, ``/v1``) as the page keeps its own."""
+    try:
+        store = ConversationStore(settings.data_dir / STORE_NAME)
+    except Exception:
+        log.warning("conversations cannot be kept in this data dir", exc_info=True)
+        return conversation
+    return _keep(store, user, conversation, question, standalone, answer, documents)
+
+
 def _sources_panel(turns: list[StoredTurn]) -> str:
     if not turns:
         return render.EMPTY_SOURCES
@@ -270,7 +309,7 @@ def wire_history(
     """The column's events. ``chat`` is [chatbot, sources, history, conversation, cited];
     returns the components :meth:`HistoryHandlers.panel` fills, for refreshing after answers."""
     refreshed = [panel.listing, panel.actions, panel.title, panel.export]
-    panel.listing.click(handlers.on_open, None, chat + refreshed, **PANEL_EVENT)
+    panel.opened = panel.listing.click(handlers.on_open, None, chat + refreshed, **PANEL_EVENT)
     panel.rename.click(handlers.on_rename, [conversation, panel.title], refreshed, **PANEL_EVENT)
     panel.title.submit(handlers.on_rename, [conversation, panel.title], refreshed, **PANEL_EVENT)
     buttons = panel.buttons

@@ -46,6 +46,9 @@ class ChatRequest:
     history: list[tuple[str, str]]  # earlier (user question, assistant answer) pairs
     stream: bool
     model: str
+    # the request's ``hoidap`` field: the reports asked about (qa.scope), the conversation
+    documents: list[str] | None = None
+    conversation: int | None = None
 
 
 class BadRequest(UserError):
@@ -90,7 +93,33 @@ def parse_request(body: object) -> ChatRequest:
     if not isinstance(stream, bool):
         raise BadRequest("'stream' phải là true hoặc false ('stream' must be a boolean)")
     model = body.get("model") or MODEL_ID
-    return ChatRequest(last_user, turns, stream, str(model))
+    documents, conversation = _hoidap_field(body.get("hoidap"))
+    return ChatRequest(last_user, turns, stream, str(model), documents, conversation)
+
+
+def _hoidap_field(raw: object) -> tuple[list[str] | None, int | None]:
+    """``{"documents": [names…], "conversation": id}``, both optional."""
+    if raw is None:
+        return None, None
+    if not isinstance(raw, dict):
+        raise BadRequest(
+            "'hoidap' phải là một đối tượng JSON ('hoidap' must be an object, e.g. "
+            '{"documents": ["vnm-q2-2025.pdf"]})'
+        )
+    documents = raw.get("documents")
+    if documents is not None and (
+        not isinstance(documents, list) or not all(isinstance(d, str) for d in documents)
+    ):
+        raise BadRequest(
+            "'hoidap.documents' phải là danh sách tên tài liệu ('hoidap.documents' must be a "
+            "list of document names, globs, companies or tickers)"
+        )
+    conversation = raw.get("conversation")
+    if conversation is not None and (isinstance(conversation, bool) or not isinstance(
+        conversation, int
+    )):
+        raise BadRequest("'hoidap.conversation' phải là số ('hoidap.conversation' must be an id)")
+    return (list(documents) if documents else None), conversation
 
 
 def _text(content: object, index: int) -> str:
@@ -106,16 +135,22 @@ def _text(content: object, index: int) -> str:
     raise BadRequest(msg)
 
 
-def extra(answer: Answer) -> dict[str, Any]:
-    return {
+def extra(answer: Answer, **more: Any) -> dict[str, Any]:
+    """The ``hoidap`` field of a reply: the answer's passages, and its figures as data."""
+    data = {
         "abstained": answer.abstained,
         "answerer": answer.answerer,
         "note": answer.note,
         "sources": [s.to_json() for s in answer.sources],
+        "figures": [f.to_json() for f in answer.figures],
     }
+    data.update({key: value for key, value in more.items() if value is not None})
+    return data
 
 
-def completion(answer: Answer, model: str) -> dict[str, Any]:
+def completion(
+    answer: Answer, model: str, more: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """An OpenAI ``chat.completion`` object for a checked answer."""
     return {
         "id": f"chatcmpl-{uuid.uuid4().hex}",
@@ -130,11 +165,13 @@ def completion(answer: Answer, model: str) -> dict[str, Any]:
             }
         ],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        "hoidap": extra(answer),
+        "hoidap": extra(answer, **(more or {})),
     }
 
 
-def chunks(answer: Answer, model: str, piece_chars: int = 48) -> Iterator[str]:
+def chunks(
+    answer: Answer, model: str, piece_chars: int = 48, more: dict[str, Any] | None = None
+) -> Iterator[str]:
     """Server-sent events of ``chat.completion.chunk`` objects, then ``[DONE]``."""
     ident = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
@@ -154,7 +191,7 @@ def chunks(answer: Answer, model: str, piece_chars: int = 48) -> Iterator[str]:
     text = answer.text
     for start in range(0, len(text), piece_chars):
         yield event({"content": text[start : start + piece_chars]}, None)
-    yield event({}, "stop", hoidap=extra(answer))
+    yield event({}, "stop", hoidap=extra(answer, **(more or {})))
     yield "data: [DONE]\n\n"
 
 
@@ -214,25 +251,61 @@ def router(settings: Settings) -> Any:
         from starlette.concurrency import run_in_threadpool
 
         try:
-            answer = await run_in_threadpool(respond, asked, settings)
+            answer, kept = await run_in_threadpool(respond_and_keep, asked, settings)
         except UserError as exc:
             return _error(400, str(exc))
+        more = {"conversation": kept, "documents": asked.documents}
         if asked.stream:
-            return StreamingResponse(chunks(answer, asked.model), media_type="text/event-stream")
-        return completion(answer, asked.model)
+            return StreamingResponse(
+                chunks(answer, asked.model, more=more), media_type="text/event-stream"
+            )
+        return completion(answer, asked.model, more)
 
     return api
 
 
 def respond(asked: ChatRequest, settings: Settings) -> Answer:
     """The checked answer to the last question, the earlier turns as its conversation."""
+    return _respond(asked, settings)[1]
+
+
+def _respond(asked: ChatRequest, settings: Settings) -> tuple[str, Answer]:
     from qa.conversation import Chat, Turn
 
     history = [
         Turn(question, question, Answer(reply, not reply, [], question))
         for question, reply in asked.history
     ]
-    return Chat(settings=settings, history=history).ask(asked.question)
+    chat = Chat(settings=settings, history=history, documents=asked.documents)
+    answer = chat.ask(asked.question)
+    return chat.history[-1].standalone, answer
+
+
+def respond_and_keep(asked: ChatRequest, settings: Settings) -> tuple[Answer, int | None]:
+    """The answer, kept in a conversation like the page's (the request's, else a new one)."""
+    from ui.conversations import api_user
+    from ui.history_panel import keep_answer
+
+    standalone, answer = _respond(asked, settings)
+    kept = keep_answer(
+        settings,
+        api_user(settings),
+        asked.conversation,
+        asked.question,
+        standalone,
+        answer,
+        documents=_scope(settings, asked.documents),
+    )
+    return answer, kept
+
+
+def _scope(settings: Settings, documents: list[str] | None) -> list[str] | None:
+    """The sources ``documents`` name (already checked by the answer), for the record."""
+    if not documents:
+        return None
+    from qa.scope import scope_sources
+
+    return scope_sources(settings, documents)
 
 
 def _error(status: int, message: str, kind: str = "invalid_request_error") -> Any:
