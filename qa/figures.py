@@ -51,7 +51,8 @@ def statement_figures(
         ask = PeriodAsk(None, ask.months, ask.cumulative, ask.quarter, ask.years, ask.dates)
     rows: list[Figure] = []
     for doc in docs:
-        if doc.source not in cited:
+        citation = cited.get(doc.name, cited.get(doc.source))
+        if citation is None:
             continue  # the answer states nothing of this report
         hit, _ = _locate(doc, asked.targets, ask)
         if hit is None:
@@ -73,7 +74,7 @@ def statement_figures(
                     period_end=period.end,
                     value=int(cell.value or 0),
                     unit=hit.statement.unit or "VND",
-                    citation=cited[doc.source],
+                    citation=citation,
                     asked=column == hit.column,
                 )
             )

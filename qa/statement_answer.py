@@ -310,14 +310,10 @@ class StatementAnswerer:
             text = a.text
             for n, s in enumerate(a.sources, 1):
                 text = text.replace(f"[{n}]", f"[{self._cite(sources, s)}]")
-            company = next(
-                (
-                    d.card.company or d.name
-                    for d in docs
-                    if a.sources and d.name == a.sources[0].source
-                ),
-                "",
-            )
+            doc = next((d for d in docs if a.sources and d.name == a.sources[0].source), None)
+            company = (doc.card.company or doc.name) if doc else ""
+            if doc is not None and doc.card.ticker:
+                company += f" ({doc.card.ticker})"
             lines.append(f"- {company}: {text}")
         text = "Trong thư viện có nhiều báo cáo; số của từng báo cáo:\n" + "\n".join(lines)
         return Answer(text, False, sources, question, NAME)
