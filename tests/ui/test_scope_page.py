@@ -108,6 +108,7 @@ def test_an_upload_offers_a_conversation_about_it(
     data = tmp_path_factory.mktemp("scope-upload") / "data"
     shutil.copytree(library_dir, data, ignore=shutil.ignore_patterns(".ingest.lock"))
     server = launch(data)
+    page.set_default_timeout(90_000)  # an upload is read and embedded on a busy 2-core machine
     note = tmp_path / "ghi-chu-doan-kiem-tra.md"
     note.write_text(
         "# Ghi chú\n\nĐoàn kiểm tra đến Cần Thơ ngày 5 tháng 3 với 12 thành viên.\n",
