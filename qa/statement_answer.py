@@ -10,10 +10,11 @@ place on a line goes on to the passages.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date
 
-from hoidap.knowledge import Ratio, concepts, ratios, statement_templates
+from hoidap.knowledge import Ratio, concepts, phrases, ratios, statement_templates
 from hoidap.vietnamese import fold, format_figure, format_number
 from qa.finance_question import (
     CLOSE,
@@ -200,6 +201,22 @@ def _locate(
     return None, reason
 
 
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def distinctive_name(company: str | None) -> str:
+    """A company's own words, folded, without its legal form and generic words, the first
+    three at most: "Công ty Cổ phần Tập đoàn Hòa Phát" → "hoa phat"; two words at least."""
+    if not company:
+        return ""
+    folded = " " + fold(_PUNCTUATION.sub(" ", company)) + " "
+    for generic in sorted(phrases("report.generic_name_words"), key=len, reverse=True):
+        folded = folded.replace(f" {generic} ", " ")
+    words = folded.split()
+    # the first three words name it ("thiết bị điện …"); a question need not say them all
+    return " ".join(words[:3]) if len(words) >= 2 else ""
+
+
 class StatementAnswerer:
     """Answers line, ratio, change and report questions from the stored statements."""
 
@@ -220,12 +237,15 @@ class StatementAnswerer:
         # "ROE", "EBITDA", "LNST": finance words, not names of a company
         terms = [t for t in entity_terms(question) if t not in finance_words()]
         named = []
+        asked = f" {fold(question)} "
         for doc in library.values():
             names = fold(
                 " ".join(filter(None, [doc.card.company, doc.card.ticker, doc.name, doc.title]))
             )
             if any(t in names.replace("-", " ").split() or t in names for t in terms):
                 named.append(doc)
+            elif (own := distinctive_name(doc.card.company)) and f" {own} " in asked:
+                named.append(doc)  # "… của Hòa Phát": the company's own words
         if named:
             return named
         by_name = {doc.name: doc for doc in library.values()} | library

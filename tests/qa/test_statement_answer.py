@@ -158,3 +158,14 @@ def test_several_companies_get_a_line_each_and_a_ticker_picks_one(tmp_path: Path
     assert {s.source for s in both.sources} == {"gtl-q1-2025.md", "bank-6t-2025.md"}
     one = ask(settings, "tổng tài sản của GTL")
     assert figure_in(sf.TOTAL_ASSETS, one.text) and not figure_in("11.000.000", one.text)
+
+
+def test_a_company_named_in_vietnamese_words_picks_its_report(tmp_path: Path) -> None:
+    sf.write_markdown_pipe(tmp_path / "gtl-q1-2025.md")
+    sf.write_bank_markdown(tmp_path / "bank-6t-2025.md")
+    settings = make_settings(tmp_path / "data")
+    ingest([str(tmp_path)], settings=settings)
+    got = ask(settings, "tổng tài sản của Gốm Sứ Thạch Lam là bao nhiêu")
+    assert figure_in(sf.TOTAL_ASSETS, got.text) and not figure_in("11.000.000", got.text)
+    bank = ask(settings, "tong tai san cua ngan hang Phuong Nam")
+    assert figure_in("11.000.000", bank.text) and not figure_in(sf.TOTAL_ASSETS, bank.text)
