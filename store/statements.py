@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 # bump when what the builder writes changes; files of another version are rebuilt by ingest
-STATEMENTS_VERSION = 4
+STATEMENTS_VERSION = 5
 
 # how a cell's value is known
 VERIFIED = "verified"  # an identity of the statement holds with it

@@ -10,6 +10,7 @@ leaves out counts as zero, unless it is a total (a total left out is unknown, no
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from hoidap.knowledge import Identity
 from store.statements import CONTRADICTED, DERIVED, READ, RECOVERED, VERIFIED, Cell
@@ -46,7 +47,7 @@ def check_column(
             read[k].text if k in read else "",
             k in read,
             k not in totals and (k not in read or not read[k].text.strip()),
-            read[k].value if k in read and _regrouped(read[k]) else None,
+            _digits(read[k]) if k in read else None,
         )
         for k in keys
     }
@@ -258,7 +259,9 @@ def _agree(
             found.setdefault(solved, []).append(identity)
         term = terms[k]
         for solved, agreeing in found.items():
-            regrouped = term.digits is not None and abs(term.digits - solved) <= tolerance
+            regrouped = term.digits is not None and (
+                abs(term.digits - solved) <= tolerance or _alike(term.digits, solved)
+            )
             if len(agreeing) < 2 and not regrouped:
                 continue
             trusted[k] = solved
@@ -274,6 +277,24 @@ def _agree(
                         status[m] = (VERIFIED, identity.text(names), _keys(identity))
             return True
     return False
+
+
+def _digits(cell: Cell) -> int | None:
+    """The digits of a reading that is no clean figure (separators broken, a stray mark):
+    what an identity's figure must resemble to replace it."""
+    if cell.value is not None and not _regrouped(cell):
+        return None
+    digits = "".join(ch for ch in cell.text if ch.isdigit())
+    return int(digits) if len(digits) >= 7 else None
+
+
+def _alike(read: int, solved: int) -> bool:
+    """OCR's digits and an identity's figure differ by a doubled, dropped or swapped digit or
+    two, never in the leading digits: 371143474500232 read for 3711347500232."""
+    a, b = str(abs(read)), str(abs(solved))
+    if a[:2] != b[:2] or abs(len(a) - len(b)) > 2:
+        return False
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.85
 
 
 def _keys(identity: Identity) -> tuple[str, ...]:

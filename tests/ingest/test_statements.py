@@ -17,6 +17,7 @@ from ingest.statements import build_statements
 from ingest.statements.checks import check_column
 from ingest.statements.labels import clean_label, code_of, formula_code
 from ingest.statements.periods import read_period
+from hoidap.vietnamese import parse_figure
 from store.statements import CONTRADICTED, DERIVED, READ, RECOVERED, VERIFIED, Cell
 from tests import statement_files as sf
 
@@ -138,3 +139,23 @@ def test_the_report_card() -> None:
     assert built.card.company and "Thạch Lam" in built.card.company.title()
     assert built.card.ticker == sf.TICKER
     assert built.card.period_end == "2025-03-31"
+
+
+def test_a_figure_ocr_garbled_is_recovered_when_an_identity_gives_its_digits() -> None:
+    templates = {t.id: t for t in statement_templates() if t.family == "corporate"}
+    identities = tuple(i for i in templates["income_statement"].identities if i.total == "30")
+    # 30 = 20 + 21 − 22 + 24 − 25 − 26, read from a scan whose seal garbled line 25
+    cells = {
+        "20": "7.000.000.000.000", "21": "376.333.100.451", "22": "109.547.632.124",
+        "24": "3.760.327.370", "25": "3.71143474500232", "26": "462.271.916.899",
+        "30": "3.096.926.378.566",
+    }  # fmt: skip
+    read = {}
+    for key, text in cells.items():
+        figure = parse_figure(text)
+        assert figure is not None
+        read[key] = Cell(figure.value, text, "regrouped" if figure.regrouped else READ)
+    checked = check_column(read, identities, {})
+    assert checked["25"].status == RECOVERED and checked["25"].value == 3_711_347_500_232
+    wrong = dict(read, **{"25": Cell(9_000_000_000_000, "9.000.000.000.000", READ)})
+    assert not check_column(wrong, identities, {})["25"].stated  # no resemblance: contradicted
