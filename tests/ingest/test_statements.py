@@ -12,12 +12,12 @@ from datetime import date
 import pytest
 
 from hoidap.knowledge import statement_templates
+from hoidap.vietnamese import parse_figure
 from ingest.document import Block, LoadedDocument, Table
 from ingest.statements import build_statements
 from ingest.statements.checks import check_column
 from ingest.statements.labels import clean_label, code_of, formula_code
 from ingest.statements.periods import read_period
-from hoidap.vietnamese import parse_figure
 from store.statements import CONTRADICTED, DERIVED, READ, RECOVERED, VERIFIED, Cell
 from tests import statement_files as sf
 
