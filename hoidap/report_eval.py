@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hoidap.evaluate import percentile
+from hoidap.metrics import percentile
 from ingest.normalize import normalize_tones
 
 if TYPE_CHECKING:
