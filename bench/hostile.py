@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hoidap.settings import Settings, quiet_network  # noqa: E402
+from hoidap.vietnamese import TONE_MARKS  # noqa: E402
 
 log = logging.getLogger("bench.hostile")
 
@@ -393,7 +394,7 @@ def _to_cp1258(text: str) -> bytes:
             out += ch.encode("cp1258")
         except UnicodeEncodeError:
             decomposed = unicodedata.normalize("NFD", ch)
-            tones = "".join(c for c in decomposed if c in "\u0300\u0301\u0303\u0309\u0323")
+            tones = "".join(c for c in decomposed if c in TONE_MARKS)
             base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
             out += (base + tones).encode("cp1258")
     return bytes(out)

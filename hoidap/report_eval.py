@@ -134,7 +134,11 @@ def load_report_questions(path: Path, limit: int | None = None) -> list[ReportQu
 
 def fold_text(text: str) -> str:
     """``text`` as it is compared: no citations, NFC, one tone convention, case and
-    whitespace folded (non-breaking and thin spaces included)."""
+    whitespace folded (non-breaking and thin spaces included).
+
+    Not :func:`hoidap.vietnamese.fold`: the diacritics stay, since a gold answer is matched
+    as written ("Cần Thơ" is not "can tho"); only the tone's place and the case are folded.
+    """
     text = _CITATION.sub(" ", text)
     text = normalize_tones(unicodedata.normalize("NFC", text))
     return " ".join(unicodedata.normalize("NFC", text.casefold()).split())
