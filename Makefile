@@ -6,7 +6,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: run test install install-dev lint clean
+.PHONY: run test test-fast install install-dev lint clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -47,6 +47,12 @@ run: install
 test: install-dev /usr/bin/chromium /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+# The fast tier, while working: no browser, no Chroma server, no answers from the local model
+# (markers slow, service, llm in pyproject.toml); a few minutes at most. CI runs `make test`.
+FAST := not slow and not service and not llm
+test-fast: install-dev /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+	$(PY) -m pytest -m "$(FAST)"
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

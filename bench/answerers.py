@@ -46,9 +46,9 @@ from hoidap.evaluate import (  # noqa: E402
     contains_answer,
     format_table,
     load_questions,
-    percentile,
     token_f1,
 )
+from hoidap.metrics import percentile  # noqa: E402
 from hoidap.settings import Settings, quiet_network  # noqa: E402
 
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench" / "vinewsqa-dev"

@@ -33,15 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from hoidap.metrics import percentile  # noqa: E402
 from hoidap.settings import Settings, quiet_network  # noqa: E402
 
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench" / "vinewsqa-dev"
 READY = "hoidap-bench-size.json"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
 
 
 def _vary(text: str, r: int) -> str:

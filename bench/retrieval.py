@@ -23,9 +23,9 @@ from hoidap.evaluate import (
     evaluate,
     format_table,
     load_questions,
-    percentile,
     score_questions,
 )
+from hoidap.metrics import percentile
 from hoidap.settings import Settings, quiet_network
 
 ANSWER_KEYS = ("f1", "em", "contains", "abstain_rate")

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from hoidap.metrics import percentile
 from hoidap.settings import Settings
 
 _CITATION = re.compile(r"\s*\[\d+\]")
@@ -77,13 +78,6 @@ def token_f1(prediction: str, gold: str) -> float:
 def contains_answer(text: str, answers: Sequence[str]) -> bool:
     haystack = " ".join(answer_tokens(text))
     return any(" ".join(answer_tokens(a)) in haystack for a in answers if answer_tokens(a))
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def score_questions(

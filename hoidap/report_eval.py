@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hoidap.evaluate import percentile
+from hoidap.metrics import percentile
 from ingest.normalize import normalize_tones
 
 if TYPE_CHECKING:
@@ -134,7 +134,11 @@ def load_report_questions(path: Path, limit: int | None = None) -> list[ReportQu
 
 def fold_text(text: str) -> str:
     """``text`` as it is compared: no citations, NFC, one tone convention, case and
-    whitespace folded (non-breaking and thin spaces included)."""
+    whitespace folded (non-breaking and thin spaces included).
+
+    Not :func:`hoidap.vietnamese.fold`: the diacritics stay, since a gold answer is matched
+    as written ("Cần Thơ" is not "can tho"); only the tone's place and the case are folded.
+    """
     text = _CITATION.sub(" ", text)
     text = normalize_tones(unicodedata.normalize("NFC", text))
     return " ".join(unicodedata.normalize("NFC", text.casefold()).split())

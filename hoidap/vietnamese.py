@@ -1,4 +1,5 @@
-"""Vietnamese text primitives shared by ingest, store and qa: folding, figures, dates.
+"""Vietnamese text primitives shared by ingest, store and qa: tone marks, folding, figures,
+dates.
 
 Written once here so that a statement line read at ingest and the words of a question are
 compared by the same rules; this module imports nothing of the project's.
@@ -12,6 +13,34 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+# the five tone marks as NFD writes them (combining): huyền, sắc, ngã, hỏi, nặng
+GRAVE, ACUTE, TILDE, HOOK, DOT = "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"
+TONE_MARKS = frozenset({GRAVE, ACUTE, TILDE, HOOK, DOT})
+# the vowels a tone mark sits on, lower case, with their shape marks (ă â ê ô ơ ư)
+VOWELS = frozenset("aăâeêioôơuưy")
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.replace("đ", "d")
+
+
+@lru_cache(maxsize=1 << 17)
+def fold_diacritics(text: str) -> str:
+    """Lower-case text without any diacritic (đ → d), whitespace kept as it is.
+
+    The word-by-word form of :func:`fold`, for callers that keep offsets or split the text
+    themselves (the lexical index folds token by token). Cached: it is called per word of
+    every passage sentence an answer scores, and a corpus repeats a few thousand syllables.
+    """
+    return _strip_marks(text)
+
+
+def has_diacritics(text: str) -> bool:
+    """True when any letter carries a Vietnamese mark; a question without any is typed folded."""
+    return fold_diacritics(text) != text.lower()
+
 
 @lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
@@ -20,9 +49,7 @@ def fold(text: str) -> str:
     A tone typed on the wrong vowel ("tài sẳn") or left out ("tai san") folds to the same
     word as the right spelling, so most typos of marks vanish here.
     """
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.replace("đ", "d").split())
+    return " ".join(_strip_marks(text).split())
 
 
 def folded_words(text: str) -> list[str]:

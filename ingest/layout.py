@@ -93,6 +93,15 @@ class Line:
 
 
 def is_figure(text: str) -> bool:
+    """Whether a cell read off a page is a figure column's cell (4+ digits, see ``_FIGURE``).
+
+    Not :func:`hoidap.vietnamese.parse_figure`, which refuses decimals and broken groups: here
+    OCR's broken figures must still make their column. Nor quite
+    :func:`qa.table_answer.is_figure`: this one takes an en dash for a minus ("–1.234") and a
+    space before the closing bracket ("(1.234 )"), as page layouts print them, but not both a
+    bracket and a minus ("(-1.234)"); the answerer's takes the reverse. Making them one would
+    change which cells are figures at ingest or when answering, so they stay two.
+    """
     text = text.strip()
     return bool(_FIGURE.match(text)) and sum(ch.isdigit() for ch in text) >= 4
 

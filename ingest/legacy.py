@@ -24,6 +24,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hoidap.vietnamese import ACUTE, DOT, GRAVE, HOOK, TILDE, TONE_MARKS
+
 # TCVN 5712:1993 (VN3 / "ABC"): the Latin-1 character each code draws, and the letter it means.
 _TCVN3_PAIRS = (
     "¡Ă ¢Â £Ê ¤Ô ¥Ơ ¦Ư §Đ ¨ă ©â ªê «ô ¬ơ \u00adư ®đ "
@@ -35,14 +37,13 @@ _TCVN3_PAIRS = (
 TCVN3_TABLE = {ord(pair[0]): pair[1] for pair in _TCVN3_PAIRS.split()}
 
 # VNI-Windows: a base letter followed by one character carrying its marks.
-_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
 _CIRC, _BREVE, _HORN = "\u0302", "\u0306", "\u031b"
 _VNI_MARKS = {
-    "ù": _ACUTE, "ø": _GRAVE, "û": _HOOK, "õ": _TILDE, "ï": _DOT,
-    "â": _CIRC, "á": _CIRC + _ACUTE, "à": _CIRC + _GRAVE, "å": _CIRC + _HOOK,
-    "ã": _CIRC + _TILDE, "ä": _CIRC + _DOT,
-    "ê": _BREVE, "é": _BREVE + _ACUTE, "è": _BREVE + _GRAVE, "ú": _BREVE + _HOOK,
-    "ü": _BREVE + _TILDE, "ë": _BREVE + _DOT,
+    "ù": ACUTE, "ø": GRAVE, "û": HOOK, "õ": TILDE, "ï": DOT,
+    "â": _CIRC, "á": _CIRC + ACUTE, "à": _CIRC + GRAVE, "å": _CIRC + HOOK,
+    "ã": _CIRC + TILDE, "ä": _CIRC + DOT,
+    "ê": _BREVE, "é": _BREVE + ACUTE, "è": _BREVE + GRAVE, "ú": _BREVE + HOOK,
+    "ü": _BREVE + TILDE, "ë": _BREVE + DOT,
 }  # fmt: skip
 _VNI_MARKS |= {k.upper(): v for k, v in _VNI_MARKS.items()}
 # letters VNI writes as one character
@@ -66,7 +67,6 @@ _SYLLABLE = re.compile(
     rf"(?:{'|'.join(sorted(_NUCLEI, key=len, reverse=True))})"
     r"(?:ch|ng|nh|[cmnpt])?$"
 )
-_TONES = {_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT}
 _WORD = re.compile(r"[^\W\d_]+")
 _TOKEN = re.compile(r"\S+")
 # how much a document must gain to be called legacy: a few words, most of them valid after
@@ -107,9 +107,9 @@ def vni_to_unicode(text: str) -> str:
 def is_syllable(word: str) -> bool:
     """True when ``word`` is a well-formed Vietnamese syllable with at most one tone mark."""
     decomposed = unicodedata.normalize("NFD", word.lower())
-    if sum(c in _TONES for c in decomposed) > 1:
+    if sum(c in TONE_MARKS for c in decomposed) > 1:
         return False
-    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
     return bool(_SYLLABLE.match(bare))
 
 

@@ -15,9 +15,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# combining tone marks: grave, acute, tilde, hook above, dot below
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-_VOWELS = set("aăâeêioôơuưy")
+from hoidap.vietnamese import TONE_MARKS, VOWELS
+
 _SHAPED = set("ăâêôơư")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CONTROL = re.compile(
@@ -36,17 +35,17 @@ def _place_tone(word: str) -> str:
     own (non-encoder) time.
     """
     decomposed = unicodedata.normalize("NFD", word)
-    tones = [c for c in decomposed if c in _TONES]
+    tones = [c for c in decomposed if c in TONE_MARKS]
     if len(tones) != 1:
         return word
-    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
     lower = bare.lower()
     start = 0
     if lower.startswith("qu") or (
-        lower.startswith("gi") and len(lower) > 2 and lower[2] in _VOWELS
+        lower.startswith("gi") and len(lower) > 2 and lower[2] in VOWELS
     ):
         start = 2
-    positions = [i for i in range(start, len(lower)) if lower[i] in _VOWELS]
+    positions = [i for i in range(start, len(lower)) if lower[i] in VOWELS]
     if not positions or positions != list(range(positions[0], positions[-1] + 1)):
         return word  # vowels not in one run: not a Vietnamese syllable
     if len(positions) > 3:

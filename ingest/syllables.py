@@ -19,14 +19,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from hoidap.vietnamese import GRAVE, HOOK, TILDE, TONE_MARKS, VOWELS
+
 __all__ = ["glued_rate", "is_syllable", "split_glued"]
 
-# combining tone marks in NFD: grave, acute, tilde, hook above, dot below
-_GRAVE, _ACUTE, _TILDE, _HOOK, _DOT = "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"
-_TONES = frozenset({_GRAVE, _ACUTE, _TILDE, _HOOK, _DOT})
 # shape marks that stay on the letter when the tone is taken off: circumflex, breve, horn
 _SHAPES = frozenset({"\u0302", "\u0306", "\u031b"})
-_VOWELS = frozenset("aăâeêioôơuưy")
 # the Vietnamese alphabet: no f, j, w, z
 _ALPHABET = frozenset("abcdđeghiklmnopqrstuvxyăâêôơư")
 
@@ -79,8 +77,8 @@ _GLIDE_STARTS = ("oa", "oă", "oe", "uy", "uê", "uâ", "uơ")
 # Every Vietnamese letter that ASCII lacks, in NFC, both cases.
 _VIET_NON_ASCII = frozenset(
     ch
-    for base in "aăâeêioôơuưy"
-    for tone in ("", *sorted(_TONES))
+    for base in VOWELS
+    for tone in ("", *sorted(TONE_MARKS))
     for ch in {
         unicodedata.normalize("NFC", base + tone),
         unicodedata.normalize("NFC", base + tone).upper(),
@@ -130,8 +128,8 @@ def _onset_length(word: str) -> int:
     kept: list[str] = []
     last_base = ""
     for ch in unicodedata.normalize("NFD", word).lower():
-        if ch in _TONES:
-            if tone or last_base not in _VOWELS:
+        if ch in TONE_MARKS:
+            if tone or last_base not in VOWELS:
                 return -1  # a second tone, or a tone on a consonant or at the start
             tone = ch
         else:
@@ -149,7 +147,7 @@ def _onset_length(word: str) -> int:
             continue
         if not _onset_fits(onset, rhyme):
             continue
-        if rhyme.endswith(_STOPS) and tone in (_GRAVE, _TILDE, _HOOK):
+        if rhyme.endswith(_STOPS) and tone in (GRAVE, TILDE, HOOK):
             continue  # a stop-final syllable takes only the acute or the dot below: "hàt" is not
         return len(onset)
     return -1
@@ -179,7 +177,7 @@ def _may_cut(word: str, i: int) -> bool:
     marked letters, and such cuts are what turn legacy-font mojibake (VNI "Nguyeãn",
     "naêm") or foreign words ("où") into strings of Vietnamese-looking pieces.
     """
-    return not (word[i - 1] in _PLAIN_VOWELS and _base(word[i]) in _VOWELS)
+    return not (word[i - 1] in _PLAIN_VOWELS and _base(word[i]) in VOWELS)
 
 
 def _base(ch: str) -> str:
@@ -288,7 +286,7 @@ def glued_rate(text: str) -> float:
     total = glued = 0
     for match in _WORD.finditer(unicodedata.normalize("NFC", text)):
         word = match.group(0)
-        if any(ch in _VIET_NON_ASCII for ch in word) and any(_base(ch) in _VOWELS for ch in word):
+        if any(ch in _VIET_NON_ASCII for ch in word) and any(_base(ch) in VOWELS for ch in word):
             total += 1
             glued += not is_syllable(word)
     return glued / total if total else 0.0

@@ -13,12 +13,11 @@ checks and the benchmarks use them without any model.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from hoidap.vietnamese import fold, fold_diacritics, has_diacritics
 from qa.types import Source
-from store.lexical import fold_diacritics, has_diacritics
 
 # What a model writes when the passages do not answer (compared without diacritics).
 _ABSTAIN_PHRASES = tuple(
@@ -116,14 +115,6 @@ def figure_values(token: str) -> set[str]:
 def figures(text: str) -> list[str]:
     """Numbers, percentages, years and date parts written in digits (citations excluded)."""
     return [m.group(0) for m in NUMBER.finditer(strip_citations(text))]
-
-
-def fold(text: str) -> str:
-    """``text`` lower-cased, without diacritics, in NFC, with single spaces: for comparing."""
-    return " ".join(fold_diacritics(unicodedata.normalize("NFC", text)).split())
-
-
-_fold = fold  # the name this module's callers used before it was public
 
 
 def proper_names(text: str) -> list[str]:

@@ -78,6 +78,12 @@ def _label_words(label: str) -> list[str]:
 
 
 def is_figure(cell: str) -> bool:
+    """Whether a table cell holds a figure (4+ digits, see ``_FIGURE``), well grouped or not.
+
+    Not :func:`ingest.layout.is_figure` (which qa may not import): that one also takes an en
+    dash for a minus and a space before the closing bracket, and refuses "(-1.234)", which
+    this one takes. Making them one would change which cells are figures, so they stay two.
+    """
     text = cell.strip()
     return bool(_FIGURE.match(text)) and sum(ch.isdigit() for ch in text) >= 4
 

@@ -22,14 +22,17 @@ import math
 import re
 import shutil
 import threading
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
+
+# written in hoidap.vietnamese; re-exported: qa, ui and the benchmarks import them from here
+from hoidap.vietnamese import fold_diacritics
+from hoidap.vietnamese import has_diacritics as has_diacritics
 
 log = logging.getLogger(__name__)
 
@@ -100,23 +103,6 @@ _NOT_WORD = re.compile(r"^\W+$")
 STATE_FILE = "state.json"
 # change it when tokens change: indexes then rebuild
 TOKENIZER_VERSION = "syllables+pairs/2-figures"
-
-
-@lru_cache(maxsize=1 << 17)
-def fold_diacritics(text: str) -> str:
-    """Lower-case text without any diacritic (đ → d): how many people type Vietnamese.
-
-    Cached: it is called per word of every passage sentence an answer scores, and a corpus
-    repeats a few thousand syllables.
-    """
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.replace("đ", "d")
-
-
-def has_diacritics(text: str) -> bool:
-    """True when any letter carries a Vietnamese mark; a question without any is typed folded."""
-    return fold_diacritics(text) != text.lower()
 
 
 # a figure in thousands: "1 410 126 517 617", "1.410.126.517.617" or "1,410,126,517,617"

@@ -99,6 +99,21 @@ class ChromaServer:
         self.proc = None
 
 
+# fixtures that start a service beside the tests: a test using one is marked `service`
+SERVICE_FIXTURES = frozenset({"chroma_server", "browser"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``service`` every test that needs a Chroma server or a browser: those using
+    :data:`SERVICE_FIXTURES` and the server half of a ``store_mode`` parametrization
+    (``make test-fast`` leaves them out; ``make test`` runs them)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        server_mode = callspec is not None and callspec.params.get("store_mode") == "server"
+        if server_mode or SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.service)
+
+
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
     """One Chroma server for the session's server-mode tests (a collection per test)."""

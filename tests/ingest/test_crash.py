@@ -288,6 +288,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {"root": root, "corpus": corpus, "template": template, "clean": _state(clean)}
 
 
+@pytest.mark.slow  # ingests in subprocesses, over a minute here
 def test_sigkill_at_every_phase_then_rerun_equals_a_clean_ingest(
     setup: dict[str, object],
 ) -> None:

@@ -157,6 +157,7 @@ def _ask_cli(data_dir: Path) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(command, env=_env(), capture_output=True, timeout=600)
 
 
+@pytest.mark.slow  # ingests in subprocesses, over a minute here
 @pytest.mark.skipif(os.geteuid() != 0, reason="a tmpfs of a given size needs root")
 def test_a_full_disk_is_a_clear_error_and_the_index_still_answers(tmp_path: Path) -> None:
     folder = sample_folder(tmp_path)
@@ -191,6 +192,7 @@ def test_a_full_disk_is_a_clear_error_and_the_index_still_answers(tmp_path: Path
         assert "12 thành viên" in members.text
 
 
+@pytest.mark.slow  # ingests in subprocesses, over a minute here
 def test_a_read_only_data_directory_is_a_clear_error_and_the_index_still_answers(
     tmp_path: Path,
 ) -> None:

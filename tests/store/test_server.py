@@ -54,6 +54,7 @@ def _ask_fails_fast(settings: Settings) -> float:
     return time.monotonic() - started
 
 
+@pytest.mark.service  # its own chroma run
 def test_server_going_away_is_a_clear_message_and_hoidap_recovers(
     own_server: ChromaServer, tmp_path: Path
 ) -> None:
@@ -80,6 +81,7 @@ def test_server_going_away_is_a_clear_message_and_hoidap_recovers(
     assert [s.chunk_id for s in again.sources] == [s.chunk_id for s in before.sources]
 
 
+@pytest.mark.service  # its own chroma run
 def test_a_hung_server_times_out_and_hoidap_recovers(
     own_server: ChromaServer, tmp_path: Path
 ) -> None:
@@ -97,6 +99,7 @@ def test_a_hung_server_times_out_and_hoidap_recovers(
     assert "120 tấn gạo" in answer(QUESTION, settings=settings).text
 
 
+@pytest.mark.service  # its own chroma run
 def test_a_server_down_at_start_is_picked_up_when_it_comes(tmp_path: Path) -> None:
     server = ChromaServer(tmp_path / "late-db")
     settings = make_settings(
