@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hoidap.evaluate import percentile  # noqa: E402
+from hoidap.metrics import percentile  # noqa: E402
 from hoidap.settings import get_settings, quiet_network  # noqa: E402
 
 QUESTIONS = {
