@@ -30,6 +30,13 @@ class ApiHandlers:
         self.docs = docs
 
     def api_ask(
+        self, question: str, answerer: str = "", request: gr.Request | None = None
+    ) -> dict[str, Any]:
+        """Answer a question from the indexed documents (``/ask``: its two inputs stay as
+        scripts call it; ``/ask_about`` adds the documents a question is about)."""
+        return self.api_ask_about(question, answerer, None, request)
+
+    def api_ask_about(
         self,
         question: str,
         answerer: str = "",
@@ -99,6 +106,12 @@ def register_api(handlers: ApiHandlers) -> None:
     gr.api(
         handlers.api_ask,
         api_name="ask",
+        concurrency_id=CHAT_GROUP,
+        concurrency_limit=CHAT_CONCURRENCY,
+    )
+    gr.api(
+        handlers.api_ask_about,
+        api_name="ask_about",
         concurrency_id=CHAT_GROUP,
         concurrency_limit=CHAT_CONCURRENCY,
     )
