@@ -252,30 +252,17 @@ def read_question(text: str) -> FinanceQuestion:
     if named:
         ratio = max(named, key=lambda pair: pair[0])[1]  # the longest name said: the most precise
         return FinanceQuestion(text, folded, "ratio", ratio=ratio, percent=percent, period=period)
-    split = re.split(r"\s(?:tren|so voi|chia cho|\/)\s", folded, maxsplit=1)
     ratio_words = _has(folded, "intents.ratio_words") or _has(folded, "intents.share")
-    if ratio_words and len(split) == 2:
+    # "tỷ lệ A trên B" (a ratio word needed: "so với" also compares periods), "A chiếm … B"
+    for pattern, needs_word in ((r"\s(?:tren|so voi|chia cho|\/)\s", True), (r"\schiem\s", False)):
+        split = re.split(pattern, folded, maxsplit=1)
+        if len(split) != 2 or (needs_word and not ratio_words):
+            continue
         top, bottom = match_lines(split[0].split()), match_lines(split[1].split())
         if top and bottom:
+            parts = (tuple(top[:3]), tuple(bottom[:3]))
             return FinanceQuestion(
-                text,
-                folded,
-                "ratio",
-                ratio_parts=(tuple(top[:3]), tuple(bottom[:3])),
-                percent=True,
-                period=period,
-            )
-    share = re.split(r"\schiem\s", folded, maxsplit=1)
-    if len(share) == 2:
-        top, bottom = match_lines(share[0].split()), match_lines(share[1].split())
-        if top and bottom:
-            return FinanceQuestion(
-                text,
-                folded,
-                "ratio",
-                ratio_parts=(tuple(top[:3]), tuple(bottom[:3])),
-                percent=True,
-                period=period,
+                text, folded, "ratio", ratio_parts=parts, percent=True, period=period
             )
     found = tuple(match_lines(words))
     if not found:

@@ -352,14 +352,14 @@ class StatementAnswerer:
             ask = PeriodAsk(None, ask.months, ask.cumulative, ask.quarter, ask.years, ask.dates)
         found, why = _locate(doc, asked.targets, ask)
         if found is None:
-            if why:
-                return Answer(
-                    ABSTAIN_MESSAGE, True, [self._source(doc, None)], asked.text, NAME, note=why
-                )
-            return None
+            return self._abstain(asked, doc, why) if why else None
         if asked.intent in ("change", "analysis"):
             return self._change(asked, found)
         return self._line(asked, found, why)
+
+    def _abstain(self, asked: FinanceQuestion, doc: DocumentStatements, why: str) -> Answer:
+        """An abstention about ``doc`` that says why (the report was read; it lacks this)."""
+        return Answer(ABSTAIN_MESSAGE, True, [self._source(doc, None)], asked.text, NAME, note=why)
 
     def _unit(self, found: _Found) -> str:
         return found.statement.unit or "VND"
@@ -584,13 +584,8 @@ class StatementAnswerer:
             return None
         if not top or not bottom:
             why = why_top or why_bottom
-            return Answer(
-                ABSTAIN_MESSAGE,
-                True,
-                [self._source(doc, None)],
-                asked.text,
-                NAME,
-                note=f"Không tính được {name}: {why} (an input line is missing).",
+            return self._abstain(
+                asked, doc, f"Không tính được {name}: {why} (an input line is missing)."
             )
         note = asked.ratio.note if asked.ratio else ""
         if asked.ratio is not None:
@@ -710,15 +705,11 @@ class StatementAnswerer:
             fact = facts.get(field)
             if not fact:
                 if field == "auditor" and card.frequency == "quarterly":
-                    fact = "Báo cáo quý này không nêu đơn vị kiểm toán (thường báo cáo quý không được kiểm toán)."  # noqa: E501
-                    return Answer(
-                        ABSTAIN_MESSAGE,
-                        True,
-                        [self._source(doc, None)],
-                        asked.text,
-                        NAME,
-                        note=fact,
+                    fact = (
+                        "Báo cáo quý này không nêu đơn vị kiểm toán "
+                        "(thường báo cáo quý không được kiểm toán)."
                     )
+                    return self._abstain(asked, doc, fact)
                 return None
             evidence = card.evidence.get(field)
             source = self._source(doc, None, evidence.text if evidence else "")
