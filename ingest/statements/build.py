@@ -52,9 +52,10 @@ class _Row:
     label: str
     template: LineTemplate
     cells: list[Cell]
-    page: int | None
-    chunk_id: str | None
+    row: int  # its index among the table's rows (the header, when it is a row: 0)
     text: str = ""
+    page: int | None = None
+    chunk_id: str | None = None
 
 
 @dataclass
@@ -191,9 +192,9 @@ def _rows(table: Table) -> list[tuple[str, ...]]:
 
 
 def _lines_of(
-    table: Table, template: StatementTemplate, known: set[str], locate: Locate
-) -> tuple[_Layout, list[_Row]]:
-    layout = _columns(table, known)
+    table: Table, layout: _Layout, template: StatementTemplate, known: set[str]
+) -> list[_Row]:
+    """The rows of ``table`` that are lines of ``template``, with their cells as read."""
     found: list[_Row] = []
     rows = _rows(table)
     offset = len(rows) - len(table.rows)
@@ -227,7 +228,6 @@ def _lines_of(
                 values.append(Cell(figure.value, text, "regrouped"))
             else:
                 values.append(Cell(figure.value, text, READ))
-        page, chunk = locate(table, index - offset) if index >= offset else locate(table, 0)
         found.append(
             _Row(
                 line.key,
@@ -235,16 +235,15 @@ def _lines_of(
                 label or line.label,
                 line,
                 values,
-                page,
-                chunk,
+                max(index - offset, 0),
                 render_cells(row),
             )
         )
-    return layout, found
+    return found
 
 
-def _score(table: Table, template: StatementTemplate, known: set[str], title: str) -> float:
-    _, rows = _lines_of(table, template, known, lambda t, i: (None, None))
+def _score(rows: list[_Row], template: StatementTemplate, title: str) -> float:
+    """How well a table's rows read as ``template``: lines found, labels agreeing, title."""
     if len(rows) < MIN_LINES:
         return 0.0
     agree = sum(
@@ -348,15 +347,15 @@ def _read_table(
 ) -> _Draft | None:
     """Read one table (or part of one) into the draft of the statement it belongs to."""
 
-    def here(_part: Table, row: int) -> tuple[int | None, str | None]:
-        return locate(whole, row + offset)
-
     title = " ".join([context, fold(table.title), fold(heading)])
-    scored = [(t, _score(table, t, known, title)) for t in candidates]
-    best, score = max(scored, key=lambda pair: pair[1], default=(None, 0.0))
+    layout = _columns(table, known)
+    read = [(t, _lines_of(table, layout, t, known)) for t in candidates]
+    scored = [(t, rows, _score(rows, t, title)) for t, rows in read]
+    best, rows, score = max(scored, key=lambda item: item[2], default=(None, [], 0.0))
     if best is None or score <= 0:
         return previous
-    layout, rows = _lines_of(table, best, known, here)
+    for row in rows:  # where the chosen lines were indexed: their citations
+        row.page, row.chunk_id = locate(whole, row.row + offset)
     figure_cols, headers = layout.figures, layout.headers
     if not figure_cols:
         return previous
