@@ -9,7 +9,6 @@ cell's ``gridSpan`` into that many copies (a span of 10⁹ took 9 GB).
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 from ingest.document import Block, LoadedDocument, LoaderError, Table, table_block
 from ingest.layout import is_figure
 from ingest.loaders.base import MAX_TITLE, LoadOptions, empty
-from ingest.loaders.package import check_package
+from ingest.loaders.package import check_package, corrupt, require_zip
 
 
 def _docx_items(element: Any, parent: Any) -> Iterator[Any]:
@@ -73,9 +72,7 @@ def _as_table(rows: list[list[str]], title: str) -> Table:
         header_count += 1
     if header_count == len(padded):
         header_count = 1 if len(padded) > 1 else 0
-    header = [
-        " ".join(" ".join(r[i] for r in padded[:header_count]).split()) for i in range(width)
-    ]
+    header = [" ".join(" ".join(r[i] for r in padded[:header_count]).split()) for i in range(width)]
     return Table(title, tuple(header), tuple(tuple(r) for r in padded[header_count:]))
 
 
@@ -110,12 +107,7 @@ def load_docx(data: bytes, path: Path, options: LoadOptions) -> LoadedDocument:
     from docx.table import Table as DocxTable
 
     name = path.name
-    corrupt = "Tệp DOCX bị hỏng hoặc không đọc được (corrupt DOCX)"
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise LoaderError(
-            f"{corrupt}: {name} — không phải gói ZIP của Word; tệp .doc cũ cần lưu lại thành "
-            ".docx (not a ZIP package; save old .doc files as .docx)"
-        )
+    require_zip(data, name, "DOCX", "Word", ".doc")
     try:
         check_package(data, name, options, "DOCX")
         document = Document(io.BytesIO(data))
@@ -146,7 +138,7 @@ def load_docx(data: bytes, path: Path, options: LoadOptions) -> LoadedDocument:
     except LoaderError:
         raise
     except Exception as exc:  # zip, XML and OPC errors all mean a bad file
-        raise LoaderError(f"{corrupt}: {name} — {type(exc).__name__}: {exc}") from exc
+        raise LoaderError(f"{corrupt('DOCX')}: {name} — {type(exc).__name__}: {exc}") from exc
     if not blocks:
         raise empty(name)
     title = " ".join(core_title.split()) or first_heading or path.stem

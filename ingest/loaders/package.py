@@ -19,6 +19,23 @@ from ingest.loaders.base import LoadOptions
 _MB = 1024 * 1024
 
 
+def corrupt(kind: str) -> str:
+    """The start of every message about a package that cannot be read."""
+    return f"Tệp {kind} bị hỏng hoặc không đọc được (corrupt {kind})"
+
+
+def require_zip(data: bytes, name: str, kind: str, app: str, old: str) -> None:
+    """Refuse what is no ZIP package at all, saying what an old binary file needs.
+
+    ``app`` ("Word", "Excel") made it; ``old`` (".doc", ".xls") is its pre-ZIP format.
+    """
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise LoaderError(
+            f"{corrupt(kind)}: {name} — không phải gói ZIP của {app}; tệp {old} cũ cần lưu lại "
+            f"thành .{kind.lower()} (not a ZIP package; save old {old} files as .{kind.lower()})"
+        )
+
+
 def check_package(data: bytes, name: str, options: LoadOptions, kind: str) -> None:
     """Refuse a ZIP with too many entries or whose entries would inflate past the limit.
 

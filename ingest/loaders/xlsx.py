@@ -25,7 +25,7 @@ from typing import Any
 
 from ingest.document import Block, LoadedDocument, LoaderError
 from ingest.loaders.base import LoadOptions, TableBudget, empty, grouped, over_limit
-from ingest.loaders.package import check_package
+from ingest.loaders.package import check_package, corrupt, require_zip
 from ingest.loaders.sheet_tables import Merge, Row, sheet_blocks
 from ingest.loaders.xlsx_values import cell_text
 
@@ -156,12 +156,7 @@ def _check_dimension(sheet: Any, name: str, options: LoadOptions) -> None:
 
 def load_xlsx(data: bytes, path: Path, options: LoadOptions) -> LoadedDocument:
     name = path.name
-    corrupt = "Tệp XLSX bị hỏng hoặc không đọc được (corrupt XLSX)"
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise LoaderError(
-            f"{corrupt}: {name} — không phải gói ZIP của Excel; tệp .xls cũ cần lưu lại thành "
-            ".xlsx (not a ZIP package; save old .xls files as .xlsx)"
-        )
+    require_zip(data, name, "XLSX", "Excel", ".xls")
     blocks: list[Block] = []
     try:
         check_package(data, name, options, KIND)
@@ -184,7 +179,7 @@ def load_xlsx(data: bytes, path: Path, options: LoadOptions) -> LoadedDocument:
     except LoaderError:
         raise
     except Exception as exc:  # zip, XML and openpyxl errors all mean a bad file
-        raise LoaderError(f"{corrupt}: {name} — {type(exc).__name__}: {exc}") from exc
+        raise LoaderError(f"{corrupt('XLSX')}: {name} — {type(exc).__name__}: {exc}") from exc
     if not blocks:
         raise empty(name)
     first_table = next((b.table.title for b in blocks if b.table and b.table.title), "")
