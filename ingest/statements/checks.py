@@ -9,6 +9,7 @@ leaves out counts as zero, unless it is a total (a total left out is unknown, no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -69,6 +70,7 @@ def check_column(
         line can confirm figures (the rest add up without it) but never accuse one."""
         members = [identity.total, *(k for _, k in identity.parts)]
         return any(terms[k].absent for k in members if k != skip)
+
     trusted: dict[str, int] = {}
     status: dict[str, tuple[str, str, tuple[str, ...]]] = {}
     failing: set[str] = set()
@@ -195,7 +197,7 @@ def check_column(
                 changed = True
                 break
         if not changed:
-            changed = _agree(identities, terms, trusted, status, names, failing, tolerance)
+            changed = _agree(identities, terms, trusted, status, names, failing, tolerance, value)
         if not changed:
             break
     checked: dict[str, Cell] = {}
@@ -204,7 +206,7 @@ def check_column(
         text = cell.text if cell else ""
         if k in status:
             kind, check, basis = status[k]
-            if kind == DERIVED and solved_is_zero(trusted[k]) and k not in read:
+            if kind == DERIVED and trusted[k] == 0 and k not in read:
                 continue  # a line the report leaves out, still zero: nothing to add
             checked[k] = Cell(trusted[k], text, kind, check, tuple(b for b in basis if b != k))
         elif cell is not None:
@@ -225,16 +227,15 @@ def _agree(
     names: dict[str, str],
     failing: set[str],
     tolerance: int,
+    known: Callable[[str], int | None],
 ) -> bool:
     """One misread figure breaks every identity it is in; two identities that, with all
     their other terms as read, give the same figure for it have found it. A reading whose
-    separators broke is taken when an identity holds with its digits."""
+    separators broke is taken when an identity holds with its digits.
 
-    def known(k: str) -> int | None:
-        if k in trusted:
-            return trusted[k]
-        t = terms[k]
-        return t.value if t.value is not None else (0 if t.soft else None)
+    Args:
+        known: a term's value as the column knows it now (trusted, read, or a soft zero).
+    """
 
     for k in sorted(failing | {k for k, t in terms.items() if t.digits is not None}):
         if k in trusted:
@@ -299,10 +300,6 @@ def _alike(read: int, solved: int) -> bool:
 
 def _keys(identity: Identity) -> tuple[str, ...]:
     return (identity.total, *(k for _, k in identity.parts))
-
-
-def solved_is_zero(value: int) -> bool:
-    return value == 0
 
 
 def _regrouped(cell: Cell) -> bool:
