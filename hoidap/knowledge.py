@@ -171,8 +171,10 @@ def report_words() -> dict[str, Any]:
     return _load("report_words.json")
 
 
+@cache
 def phrases(group: str) -> tuple[str, ...]:
-    """A list of folded phrases from ``report_words.json``, by its key (dotted for nesting)."""
+    """A list of folded phrases from ``report_words.json``, by its key (dotted for nesting);
+    cached: every question and every table column asks for the same few lists."""
     node: Any = report_words()
     for part in group.split("."):
         node = node[part]

@@ -21,7 +21,6 @@ from hoidap.knowledge import (
     LineTemplate,
     StatementTemplate,
     family_markers,
-    report_words,
     statement_templates,
 )
 from hoidap.vietnamese import fold, parse_figure
@@ -35,7 +34,7 @@ from ingest.statements.labels import (
     label_similarity,
 )
 from ingest.statements.periods import read_period, settle_roles, uninformative
-from ingest.statements.report_card import read_card
+from ingest.statements.report_card import read_card, unit_named
 from store.statements import READ, Cell, DocumentStatements, Line, Period, ReportCard, Statement
 
 log = logging.getLogger(__name__)
@@ -253,16 +252,6 @@ def _score(rows: list[_Row], template: StatementTemplate, title: str) -> float:
     return len(rows) + agree + titled
 
 
-def _unit(text: str) -> str:
-    folded = fold(text)
-    words = report_words()["report"]
-    if any(fold(w) in folded for w in words["million"]):
-        return "triệu đồng"
-    if any(fold(w) in folded for w in words["thousand"]):
-        return "nghìn đồng"
-    return "VND"
-
-
 def _split(table: Table, titles: tuple[str, ...]) -> list[tuple[Table, int, str]]:
     """A table holding several statements (a PDF page with two of them under one column
     layout) cut at each row that names a statement or repeats a header of periods; each
@@ -377,7 +366,7 @@ def _read_table(
             ):
                 periods = list(previous.periods)
             periods = settle_roles(periods) if best.at == "instant" else periods
-            draft = _Draft(best, periods, unit=_unit(" ".join(headers) + " " + title))
+            draft = _Draft(best, periods, unit=unit_named(" ".join(headers) + " " + title))
             drafts[best.id] = draft
         else:
             return previous  # another layout of a statement already read (a summary table)

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from datetime import date
 
-from hoidap.knowledge import report_words
+from hoidap.knowledge import phrases, report_words
 from hoidap.vietnamese import dates_in, fold, quarter_in, years_in
 from ingest.document import LoadedDocument
 from ingest.statements.labels import clean_cell
@@ -21,8 +21,18 @@ HEAD_BLOCKS = 400  # the cover, letters and statement pages come first
 MAX_NAME = 140
 
 
-def _words(group: str) -> list[str]:
-    return [fold(w) for w in report_words()["report"][group]]
+def _words(group: str) -> tuple[str, ...]:
+    return phrases(f"report.{group}")
+
+
+def unit_named(text: str) -> str:
+    """The unit a statement's header or "Đơn vị tính" line names: millions, thousands, VND."""
+    folded = fold(text)
+    if any(w in folded for w in _words("million")):
+        return "triệu đồng"
+    if any(w in folded for w in _words("thousand")):
+        return "nghìn đồng"
+    return "VND"
 
 
 def _lines(document: LoadedDocument) -> list[tuple[str, int | None]]:
@@ -41,7 +51,7 @@ def _lines(document: LoadedDocument) -> list[tuple[str, int | None]]:
 
 
 def _after_label(
-    lines: list[tuple[str, int | None]], labels: list[str]
+    lines: list[tuple[str, int | None]], labels: tuple[str, ...]
 ) -> tuple[str, int | None] | None:
     """The value written after a label ("Tên công ty: X" → X)."""
     for text, page in lines:
@@ -109,10 +119,7 @@ def _ticker(lines: list[tuple[str, int | None]]) -> tuple[str, int | None] | Non
 
 
 def _auditor(lines: list[tuple[str, int | None]]) -> tuple[str, int | None] | None:
-    labelled = _after_label(
-        lines,
-        [fold(w) for w in ("đơn vị kiểm toán", "công ty kiểm toán", "kiểm toán viên độc lập")],
-    )
+    labelled = _after_label(lines, _words("auditor_labels"))
     if labelled:
         return labelled
     forms = _words("auditor_forms")
@@ -170,38 +177,32 @@ def read_card(document: LoadedDocument) -> ReportCard:
     if period:
         evidence["period"] = Evidence(period, page)
     head = fold(" ".join(t for t, _ in lines[:200]))
-    words = report_words()["report"]
     scope = None
     for name, key in (
         ("consolidated", "consolidated"),
         ("separate", "separate"),
         ("combined", "combined"),
     ):
-        if any(fold(w) in head for w in words[key]):
+        if any(w in head for w in _words(key)):
             scope = name
             break
     assurance = None
-    if any(fold(w) in head for w in words["reviewed"]):
+    if any(w in head for w in _words("reviewed")):
         assurance = "reviewed"
-    elif any(fold(w) in head for w in words["audited"]):
+    elif any(w in head for w in _words("audited")):
         assurance = "audited"
     opinion = None
     if assurance:
         whole = fold(" ".join(t for t, _ in lines))
-        for name, marks in words["opinions"].items():
-            if any(fold(m) in whole for m in marks):
+        for name in report_words()["report"]["opinions"]:
+            if any(m in whole for m in _words(f"opinions.{name}")):
                 opinion = name
                 break
     frequency = {3: "quarterly", 6: "half-year", 12: "annual"}.get(months or 0)
     unit = None
     for text, _page in lines[:400]:
-        folded = fold(text)
-        if any(label in folded for label in _words("unit_labels")):
-            unit = (
-                "triệu đồng"
-                if any(w in folded for w in _words("million"))
-                else ("nghìn đồng" if any(w in folded for w in _words("thousand")) else "VND")
-            )
+        if any(label in fold(text) for label in _words("unit_labels")):
+            unit = unit_named(text)
             break
     return ReportCard(
         company=company,
