@@ -60,6 +60,9 @@ _FILLER = frozenset(
         "trieu",
     ]
 )
+# the report card's fields, in the order a question is tested for them ("kiểm toán" before
+# "công ty": "công ty kiểm toán nào" asks for the auditor)
+_CARD_FIELDS = ("overview", "auditor", "ticker", "company", "period", "kind", "unit")
 _GLUE = frozenset({"va", "cac", "khoan", "cua"})  # words a label may add or drop
 MIN_COVER = 0.6  # share of a line name's words a question must hold to mean that line
 CLOSE = 0.35  # lines scoring within this of the best are what the question may mean
@@ -121,13 +124,8 @@ def _names() -> tuple[tuple[tuple[str, ...], str, str, str | None, str], ...]:
 @lru_cache(maxsize=1)
 def _vocabulary() -> frozenset[str]:
     words = {w for names, *_ in _names() for w in names}
-    for group in ("card", "intents", "question"):
-        for key in (
-            ("company", "ticker", "period", "auditor", "kind", "unit", "overview")
-            if group == "card"
-            else ()
-        ):
-            words.update(w for p in phrases(f"card.{key}") for w in p.split())
+    for key in _CARD_FIELDS:
+        words.update(w for p in phrases(f"card.{key}") for w in p.split())
     for ratio in ratios():
         for alias in ratio.aliases:
             words.update(folded_words(alias))
@@ -156,6 +154,15 @@ def _corrected(words: list[str]) -> list[str]:
         close = get_close_matches(word, vocabulary, n=1, cutoff=0.8)
         fixed.append(close[0] if close else word)
     return fixed
+
+
+def close_targets(targets: tuple[Target, ...], most: int) -> tuple[Target, ...]:
+    """The ``most`` best targets scoring within :data:`CLOSE` of the best: the lines a
+    question may mean."""
+    if not targets:
+        return ()
+    best = targets[0].score
+    return tuple(t for t in targets[:most] if t.score >= best - CLOSE)
 
 
 def _run(content: list[str], words: list[str]) -> int:
@@ -222,9 +229,8 @@ def _period(folded: str, text: str) -> PeriodAsk:
 
 
 def _has(folded: str, group: str) -> bool:
-    return any(
-        re.search(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])", folded) for p in phrases(group)
-    )
+    """Whether the question holds one of a word group's phrases, as whole words."""
+    return any(_has_phrase(folded, p) for p in phrases(group))
 
 
 def read_question(text: str) -> FinanceQuestion:
@@ -235,7 +241,7 @@ def read_question(text: str) -> FinanceQuestion:
     outside = any(
         _has(folded, f"intents.{group}") for group in ("not_in_statements", "narrative", "person")
     )
-    for field_name in ("overview", "auditor", "ticker", "company", "period", "kind", "unit"):
+    for field_name in _CARD_FIELDS:
         if _has(folded, f"card.{field_name}"):
             targets = match_lines(words)
             if not targets or targets[0].score < 1.4:

@@ -17,10 +17,10 @@ from datetime import date
 from hoidap.knowledge import Ratio, concepts, phrases, ratios, statement_templates
 from hoidap.vietnamese import fold, format_figure, format_number
 from qa.finance_question import (
-    CLOSE,
     FinanceQuestion,
     PeriodAsk,
     Target,
+    close_targets,
     finance_words,
     read_question,
 )
@@ -162,7 +162,11 @@ def _pick_column(
     return (same[0] if same else pool[0]), ""
 
 
-def _lines(doc: DocumentStatements, target: Target) -> list[tuple[Statement, Line]]:
+def lines_of(
+    doc: DocumentStatements, target: Target, *, or_concept: bool = False
+) -> list[tuple[Statement, Line]]:
+    """The report's lines a target names (same family, statement and key); with
+    ``or_concept``, when it has none, its lines of the target's concept."""
     found = []
     for statement in doc.statements:
         if statement.kind != target.kind or statement.family != target.family:
@@ -170,6 +174,8 @@ def _lines(doc: DocumentStatements, target: Target) -> list[tuple[Statement, Lin
         line = statement.line(target.key)
         if line is not None:
             found.append((statement, line))
+    if not found and or_concept and target.concept:
+        return _by_concept(doc, target.concept)
     return found
 
 
@@ -182,12 +188,8 @@ def _locate(
 ) -> tuple[_Found | None, str]:
     """The first asked line this report has a stated figure for, in the asked column."""
     reason = ""
-    best_score = targets[0].score if targets else 0.0
-    for target in targets[:6]:
-        if target.score < best_score - CLOSE:
-            break
-        pairs = _lines(doc, target) or (_by_concept(doc, target.concept) if target.concept else [])
-        for statement, line in pairs:
+    for target in close_targets(targets, 6):
+        for statement, line in lines_of(doc, target, or_concept=True):
             column, why = _pick_column(statement, ask, doc)
             if column is None:
                 return None, why
@@ -467,7 +469,7 @@ class StatementAnswerer:
     @staticmethod
     def _structure(asked: FinanceQuestion, statement: Statement, line: Line) -> str:
         """ "Kết cấu / cơ cấu" of a total: each part's share of it, per column."""
-        if not any(fold(w) in asked.folded for w in ("kết cấu", "cơ cấu", "tỷ trọng")):
+        if not any(w in asked.folded for w in phrases("intents.structure")):
             return ""
         template = next(
             (
@@ -526,7 +528,7 @@ class StatementAnswerer:
             if isinstance(term, Target):
                 sign, pairs = (
                     1,
-                    _lines(doc, term) or (_by_concept(doc, term.concept) if term.concept else []),
+                    lines_of(doc, term, or_concept=True),
                 )
                 label = term.concept or term.key
             else:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from hoidap.vietnamese import parse_figure
-from qa.finance_question import CLOSE, read_question
+from qa.finance_question import close_targets, read_question
+from qa.statement_answer import lines_of
 from qa.types import Source
 from store.statements import DocumentStatements
 
@@ -30,16 +31,11 @@ def off_line_figure(
     by_name = {doc.name: doc for doc in library.values()} | library
     docs = [by_name[s.source] for s in sources if s.source in by_name]
     allowed: set[int] = set()
-    best = asked.targets[0].score
-    meant = [t for t in asked.targets[:3] if t.score >= best - CLOSE]  # as the answerer reads it
+    # the three best of the lines the answerer may mean, named exactly (no concept stand-in)
     for doc in docs:
-        for target in meant:
-            for statement in doc.statements:
-                if statement.kind != target.kind or statement.family != target.family:
-                    continue
-                line = statement.line(target.key)
-                if line is not None:
-                    allowed.update(abs(c.value) for c in line.cells if c.stated and c.value)
+        for target in close_targets(asked.targets, 3):
+            for _statement, line in lines_of(doc, target):
+                allowed.update(abs(c.value) for c in line.cells if c.stated and c.value)
     if not allowed:
         return None  # the statement model does not hold this line: nothing to compare with
     for match in _FIGURE.finditer(text):
