@@ -59,9 +59,12 @@ def test_a_conversation_survives_a_restart_and_continues(
     open_page(page, first.url)
     assert "Chưa có cuộc trò chuyện nào" in history_text(page)
     ask_in_page(page, CRIME)
+    # the answer's follow-up events (history list, figures) settle before the next question,
+    # as a person reads the answer before asking again
+    wait_listed(page, CRIME)  # titled by its first question
     ask_in_page(page, OFFICERS)
     assert OFFICERS_FIGURE in last_answer(page)
-    wait_listed(page, CRIME)  # titled by its first question
+    wait_listed(page, CRIME)
     assert page.locator("#hd-history .hist-item").count() == 1  # one conversation, two turns
     context.close()
     first.stop()
