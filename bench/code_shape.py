@@ -7,7 +7,7 @@ Counts, with ``ast``, per package (``hoidap``, ``qa``, ``ingest``, ``store``, ``
 - ``regexes``: module-level assignments whose value is a ``re.compile(...)`` call;
 - ``word lists``: module-level assignments of a list, tuple or set literal (bare, or wrapped
   in ``frozenset(...)`` / ``set(...)`` / ``tuple(...)``) of five or more items that are all
-  string literals;
+  string literals (``__all__`` not counted: it names code, not words);
 - ``lines``: lines of the package's modules, and its largest module;
 
 and, beside them, the entries of the data files (``hoidap/data/*.json``): the leaves of each
@@ -63,13 +63,17 @@ def is_word_list(value: ast.expr) -> bool:
     )
 
 
+def _is_dunder_all(targets: list[ast.expr]) -> bool:
+    return any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets)
+
+
 def module_shape(source: str) -> tuple[int, int]:
     """(regexes, word lists) assigned at module level in ``source``."""
     regexes = words = 0
     for node in ast.parse(source).body:
         targets, value = _targets(node)
-        if not targets or value is None:
-            continue
+        if not targets or value is None or _is_dunder_all(targets):
+            continue  # ``__all__`` lists names of code, not words of the language
         regexes += is_compile(value)
         words += is_word_list(value)
     return regexes, words

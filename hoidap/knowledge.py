@@ -179,3 +179,31 @@ def phrases(group: str) -> tuple[str, ...]:
     for part in group.split("."):
         node = node[part]
     return tuple(fold(p) for p in node)
+
+
+@dataclass(frozen=True)
+class TextWords:
+    """How running text and conversation are read (``text_words.json``): sentence-splitting
+    abbreviations (as written), follow-up leads, tails and pointers (folded), and the words
+    that make a number in a clause no quantity to ask about (lowercase)."""
+
+    abbreviations: frozenset[str]
+    leads: tuple[str, ...]
+    tails: tuple[str, ...]
+    pointers: frozenset[str]
+    not_a_quantity: frozenset[str]
+    modifiers: frozenset[str]
+
+
+@cache
+def text_words() -> TextWords:
+    data = _load("text_words.json")
+    follow, examples = data["follow_up"], data["example_questions"]
+    return TextWords(
+        frozenset(data["abbreviations"]["words"]),
+        tuple(fold(w) for w in follow["leads"]),
+        tuple(fold(w) for w in follow["tails"]),
+        frozenset(fold(w) for w in follow["pointers"]),
+        frozenset(w.lower() for w in examples["not_a_quantity"]),
+        frozenset(w.lower() for w in examples["modifiers"]),
+    )

@@ -13,57 +13,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from hoidap.knowledge import text_words
 from ingest.document import Block, LoadedDocument, Table
 
-# Tokens that end with a period without ending a sentence (case-sensitive, without the dot).
-ABBREVIATIONS = frozenset(
-    [
-        "TP",
-        "Tp",
-        "tp",
-        "TT",
-        "Tt",
-        "TX",
-        "Q",
-        "P",
-        "X",
-        "H",
-        "T",
-        "F",
-        "ThS",
-        "Ths",
-        "TS",
-        "Ts",
-        "PGS",
-        "GS",
-        "BS",
-        "BSCKI",
-        "BSCKII",
-        "CKI",
-        "CKII",
-        "KS",
-        "CN",
-        "NXB",
-        "Nxb",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "St",
-        "No",
-        "Vol",
-        "Co",
-        "Ltd",
-        "Inc",
-        "vs",
-        "v.v",
-        "TS.BS",
-        "ThS.BS",
-        "PGS.TS",
-        "GS.TS",
-        "Th.S",
-    ]
-)
+# Tokens that end with a period without ending a sentence (hoidap/data/text_words.json).
+ABBREVIATIONS = text_words().abbreviations
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-ZÀ-Ỹ0-9Đ\-–•])|\n+")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 

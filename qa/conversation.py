@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from hoidap.knowledge import text_words
 from hoidap.settings import Settings, get_settings
 from qa.types import Answer
 from store.lexical import fold_diacritics, has_diacritics
@@ -47,18 +48,11 @@ REWRITE_EXAMPLE = (
 REWRITE_MAX_TOKENS = 64
 MAX_QUESTION_WORDS_FOR_FOLLOW_UP = 7
 
-# Openings and endings that make a question lean on the one before it (compared folded).
-_LEADS = tuple(
-    fold_diacritics(w)
-    for w in ("còn", "thế còn", "vậy còn", "vậy", "thế", "và", "rồi", "thế thì", "vậy thì")
-)
-_TAILS = tuple(
-    fold_diacritics(w)
-    for w in ("thì sao", "thế nào", "như thế nào", "ra sao", "thì thế nào", "thì như thế nào")
-)
-_POINTERS = frozenset(
-    fold_diacritics(w) for w in ("đó", "này", "ấy", "kia", "trên", "họ", "nó", "đấy", "vậy")
-)
+# Openings, endings and pointers that make a question lean on the one before it (folded;
+# hoidap/data/text_words.json).
+_LEADS = text_words().leads
+_TAILS = text_words().tails
+_POINTERS = text_words().pointers
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _TIME_FOCUS = re.compile(
     r"^(?:(?:vào|trong|của)\s+)?(?:năm|tháng|quý|ngày|giai đoạn)?\s*[\d/.\-–\s]+$",

@@ -14,6 +14,7 @@ import re
 import threading
 from collections.abc import Iterator
 
+from hoidap.knowledge import text_words
 from hoidap.settings import Settings
 from ingest.library import chunk_texts, documents
 
@@ -26,32 +27,10 @@ NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 # "32,2" and "1.700" are numbers: a comma or dot splits clauses only before a space
 _CLAUSE_SPLIT = re.compile(r"[;:()\[\]“”\"…!?]|[.,](?=\s|$)|\s[-–—]\s")
 _NUMBER_IN_CLAUSE = re.compile(rf"(?<![\w.,])({NUMBER})(\s?%)?(?![\w.,]?\d)")
-# A number after these words is a name or a date, not a quantity to ask about.
-_NOT_A_QUANTITY = {
-    "năm",
-    "khóa",
-    "khoá",
-    "thứ",
-    "số",
-    "lần",
-    "giai",
-    "đoạn",
-    "ngày",
-    "tháng",
-    "quý",
-    "nghị",
-    "định",
-    "điều",
-    "khoản",
-    "mục",
-    "phần",
-    "chương",
-    "trang",
-    "kỳ",
-    "tuổi",
-}
-# "hơn 130 tấn": the modifier belongs to the number, the question drops it
-_MODIFIERS = {"hơn", "trên", "gần", "khoảng", "dưới", "tới", "đến", "tổng", "cộng", "còn"}
+# A number after these words is a name or a date, not a quantity to ask about; "hơn 130 tấn":
+# the modifier belongs to the number, the question drops it (hoidap/data/text_words.json).
+_NOT_A_QUANTITY = text_words().not_a_quantity
+_MODIFIERS = text_words().modifiers
 MAX_LEAD_WORDS = 6
 MAX_TAIL_WORDS = 8
 MAX_SUBJECT_WORDS = 14

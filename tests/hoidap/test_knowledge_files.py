@@ -161,3 +161,32 @@ def test_no_ratio_alias_is_a_concept_alias() -> None:
         if fold(alias) in concept_aliases
     ]
     assert not shared
+
+
+def _strings(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [s for key, value in node.items() for s in [key, *_strings(value)]]
+    if isinstance(node, list):
+        return [s for value in node for s in _strings(value)]
+    return [node] if isinstance(node, str) else []
+
+
+@pytest.mark.parametrize("path", sorted(DATA.glob("*.json")), ids=lambda p: p.name)
+def test_every_data_file_says_what_it_is_and_is_nfc(path: Path) -> None:
+    """A reviewer must be able to tell where each list comes from, and a word written with
+    decomposed marks would never match the NFC text documents and questions are read into."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert len(str(data.get("about", ""))) > 40, "the file needs an 'about' saying its source"
+    odd = [s for s in _strings(data) if unicodedata.normalize("NFC", s) != s]
+    assert not odd
+
+
+def test_the_text_word_lists_hold_no_repeats_and_abbreviations_no_final_dot() -> None:
+    words = json.loads((DATA / "text_words.json").read_text(encoding="utf-8"))
+    for group in (words["follow_up"], words["example_questions"]):
+        for name, values in group.items():
+            if name != "about":
+                assert len(values) == len(set(values)), name
+    abbreviations = words["abbreviations"]["words"]
+    assert len(abbreviations) == len(set(abbreviations))
+    assert not [a for a in abbreviations if a.endswith(".")]
