@@ -207,3 +207,28 @@ def text_words() -> TextWords:
         frozenset(w.lower() for w in examples["not_a_quantity"]),
         frozenset(w.lower() for w in examples["modifiers"]),
     )
+
+
+@dataclass(frozen=True)
+class SyllableSpelling:
+    """The parts a Vietnamese syllable is spelled with (``vietnamese_syllables.json``)."""
+
+    onsets: tuple[str, ...]  # longest first, "" last
+    stops: tuple[str, ...]
+    open_rhymes: frozenset[str]
+    closed_nuclei: dict[str, tuple[str, ...]]
+    qu_only_rhymes: frozenset[str]
+    glide_starts: tuple[str, ...]
+
+
+@cache
+def syllable_spelling() -> SyllableSpelling:
+    data = _load("vietnamese_syllables.json")
+    return SyllableSpelling(
+        tuple(data["onsets"]["letters"]),
+        tuple(data["stops"]["letters"]),
+        frozenset(data["open_rhymes"]["rhymes"]),
+        {k: tuple(v) for k, v in data["closed_nuclei"]["codas"].items()},
+        frozenset(data["qu_only_rhymes"]["rhymes"]),
+        tuple(data["glide_starts"]["rhymes"]),
+    )

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from hoidap.knowledge import syllable_spelling
 from hoidap.vietnamese import GRAVE, HOOK, TILDE, TONE_MARKS, VOWELS
 
 __all__ = ["glued_rate", "is_syllable", "split_glued"]
@@ -28,51 +29,16 @@ _SHAPES = frozenset({"\u0302", "\u0306", "\u031b"})
 # the Vietnamese alphabet: no f, j, w, z
 _ALPHABET = frozenset("abcdđeghiklmnopqrstuvxyăâêôơư")
 
-# longest onset first, so that the first match of a prefix is the longest one
-_ONSETS = (
-    "ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr",
-    "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
-)  # fmt: skip
-_STOPS = ("ch", "c", "p", "t")
-
-# Rhymes without a consonant coda; those ending in i/y/o/u carry their glide here.
-_OPEN_RHYMES = frozenset((
-    "a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y",
-    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oa", "oe", "oi", "ôi",
-    "ơi", "ua", "uê", "ui", "uơ", "ưa", "ưi", "ưu", "uy", "ươ",
-    "uya", "uyu", "iêu", "yêu", "oai", "oao", "oay", "oeo", "uây", "uôi", "ươi", "ươu", "uêu",
-))  # fmt: skip
-# nucleus -> consonant codas it takes (ă, â, iê, uô, ươ, ... never end a syllable alone)
-_CLOSED_NUCLEI: dict[str, tuple[str, ...]] = {
-    "a": ("c", "ch", "m", "n", "ng", "nh", "p", "t"),
-    "ă": ("c", "m", "n", "ng", "p", "t"),
-    "â": ("c", "m", "n", "ng", "p", "t"),
-    "e": ("c", "m", "n", "ng", "p", "t"),
-    "ê": ("ch", "m", "n", "ng", "nh", "p", "t"),
-    "i": ("ch", "m", "n", "nh", "p", "t"),
-    "o": ("c", "m", "n", "ng", "p", "t"),
-    "ô": ("c", "m", "n", "ng", "p", "t"),
-    "ơ": ("m", "n", "p", "t"),
-    "u": ("c", "m", "n", "ng", "p", "t"),
-    "ư": ("c", "m", "n", "ng", "t"),
-    "iê": ("c", "m", "n", "ng", "p", "t"),
-    "yê": ("m", "n", "ng", "t"),
-    "uô": ("c", "m", "n", "ng", "t"),
-    "ươ": ("c", "m", "n", "ng", "p", "t"),
-    "oa": ("c", "ch", "m", "n", "ng", "nh", "p", "t"),
-    "oă": ("c", "m", "n", "ng", "t"),
-    "oe": ("n", "ng", "t"),
-    "oo": ("c", "ng"),
-    "uâ": ("n", "ng", "t"),
-    "uê": ("ch", "n", "nh", "t"),
-    "uy": ("ch", "n", "nh", "p", "t"),
-    "uyê": ("ch", "n", "t"),
-}
+# the spelling of a syllable, as data: onsets (longest first, so the first prefix that
+# matches is the longest), rhymes, and codas (hoidap/data/vietnamese_syllables.json)
+_SPELLING = syllable_spelling()
+_ONSETS = _SPELLING.onsets
+_STOPS = _SPELLING.stops
+_OPEN_RHYMES = _SPELLING.open_rhymes
+_CLOSED_NUCLEI = _SPELLING.closed_nuclei
 _RHYMES = _OPEN_RHYMES | {n + c for n, codas in _CLOSED_NUCLEI.items() for c in codas}
-# after "qu" the u is the glide, so "y" takes the codas that "uy" takes: quỳnh, quých, quýt
-_QU_ONLY_RHYMES = frozenset({"ych", "yn", "ynh", "yt"})
-# rhymes that open with the glide u/o: spelled with "qu", never after c (cuy, coa do not exist)
-_GLIDE_STARTS = ("oa", "oă", "oe", "uy", "uê", "uâ", "uơ")
+_QU_ONLY_RHYMES = _SPELLING.qu_only_rhymes  # "qu" + y + the codas of "uy": quỳnh, quýt
+_GLIDE_STARTS = _SPELLING.glide_starts  # spelled with "qu", never after c
 
 # Every Vietnamese letter that ASCII lacks, in NFC, both cases.
 _VIET_NON_ASCII = frozenset(
