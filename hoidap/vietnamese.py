@@ -81,7 +81,7 @@ def parse_figure(cell: str) -> Figure | None:
     """The integer a statement cell prints, or ``None`` when it is no figure.
 
     "(495.000.000)" is −495,000,000; a lone dash is zero (the line is nil this period);
-    "3.096.088.533277" (a lost separator) is read with ``regrouped`` set; decimals and
+    "2.845.117.360904" (a lost separator) is read with ``regrouped`` set; decimals and
     percentages are not figures of a statement line.
     """
     text = " ".join(cell.replace("\u00a0", " ").split()).strip()
@@ -106,7 +106,7 @@ def parse_figure(cell: str) -> Figure | None:
         if len(groups[-1]) < 3 or any(len(g) == 0 for g in groups):
             return None  # "1,5" or "12.3": a decimal, not a figure with a lost separator
         digits = "".join(groups)
-        # only separators lost ("3.096.088.533277": every later group a multiple of three
+        # only separators lost ("2.845.117.360904": every later group a multiple of three
         # digits) leaves every digit in place; other breaks wait for an identity
         regrouped = len(groups[0]) > 3 or any(len(g) % 3 for g in groups[1:])
     else:

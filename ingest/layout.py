@@ -19,9 +19,9 @@ from itertools import pairwise
 
 from ingest.document import Block, Table, table_block
 
-# a figure: grouped thousands with space, dot or comma ("1 410 126 517 617", "(22.163.690)"),
+# a figure: grouped thousands with space, dot or comma ("4 250 318 906 112", "(22.163.690)"),
 # or 4+ digits; a negative one may sit in parentheses or start with a minus
-# …or OCR's take on one, whose dots slipped ("3.711347.500232"): digits and separators only
+# …or OCR's take on one, whose dots slipped ("5.204318.700615"): digits and separators only
 _FIGURE = re.compile(r"^[(\-–]?\s*\d[\d .,]*\d\s*\)?$")
 _SMALL_INTS = re.compile(r"^(?:\d{1,2}\s*)+$")
 _UNIT_LINE = re.compile(r"đơn vị tính|đvt\b|unit\s*:", re.IGNORECASE)
@@ -157,7 +157,7 @@ def split_cells(words: list[Word], gap_factor: float = 1.1) -> list[Cell]:
     """Cut a line where the gap between two words is wider than ``gap_factor`` × its height.
 
     A space is about a third of the text height; table columns are set far wider apart. A
-    figure written with spaces ("82 931 172 034") stays one cell for that reason.
+    figure written with spaces ("61 402 385 917") stays one cell for that reason.
     """
     if not words:
         return []
@@ -189,7 +189,7 @@ _DIGITS = re.compile(r"\(?-?\d[\d.,]{4,}\d\)?")  # a figure, well grouped or not
 def _split_glued_figures(cells: list[Cell]) -> list[Cell]:
     """A label glued to its code ("Tiền 111") is fine; two figures in one cell are not.
 
-    "7.047.730.548.255 — 5.686.840.161.996" set closer than the gap factor (or with a
+    "6.318.402.775.109 — 5.270.913.046.388" set closer than the gap factor (or with a
     dash read between them) would read as one figure: a cell whose tokens, less lone
     punctuation, are each a figure in digits and separators becomes one cell per figure.
     """
@@ -331,7 +331,7 @@ def _merge_wrapped_labels(rows: list[list[str]]) -> list[list[str]]:
     """A label cut over two lines ("Dự phòng giảm giá chứng khoán" / "kinh doanh | 122 | …")
     is one row: a label-only line followed by a line whose label starts in lower case, or
     by a line of figures with no label at all (a long label set a little above its figures
-    on a scan: "Lợi nhuận kế toán trước thuế (50 = 30 + 40)" / "| 50 | 3.096.088.533.277")."""
+    on a scan: "Lợi nhuận kế toán trước thuế (50 = 30 + 40)" / "| 50 | 2.845.117.360.904")."""
     out: list[list[str]] = []
     for row in rows:
         label_only = bool(out) and not any(out[-1][1:]) and bool(out[-1][0])

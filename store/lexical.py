@@ -105,15 +105,15 @@ STATE_FILE = "state.json"
 TOKENIZER_VERSION = "syllables+pairs/2-figures"
 
 
-# a figure in thousands: "1 410 126 517 617", "1.410.126.517.617" or "1,410,126,517,617"
+# a figure in thousands: "4 250 318 906 112", "4.250.318.906.112" or "4,250,318,906,112"
 _GROUPED_FIGURE = re.compile(r"(?<![\d.,])\d{1,3}(?:( |\.|,)\d{3})(?:\1\d{3})*(?![\d]|[.,]\d)")
 
 
 def canonical_figures(text: str) -> str:
     """Figures written in thousands, in any of the three ways reports write them, as digits.
 
-    Financial statements write "1 410 126 517 617", Vietnamese text "1.410.126.517.617",
-    English "1,410,126,517,617": the same figure, which must be the same token whichever
+    Financial statements write "4 250 318 906 112", Vietnamese text "4.250.318.906.112",
+    English "4,250,318,906,112": the same figure, which must be the same token whichever
     way a question types it. Decimals ("32,2") and codes keep their form.
     """
     return _GROUPED_FIGURE.sub(lambda m: re.sub(r"[ .,]", "", m.group(0)), text)

@@ -1,7 +1,7 @@
 """A spreadsheet cell's value as a Vietnamese statement prints it.
 
 The figures of a report exported to Excel are numbers with a number format; read raw they
-are ``1263424086462.0`` and ``-5000``, which neither match the question's "1.263.424.086.462"
+are ``6318402775109.0`` and ``-5000``, which neither match the question's "6.318.402.775.109"
 nor say that the sheet shows the loss as "(5.000)". So: "." between thousands, "," before
 decimals, the negative section of the format (parentheses or "-"), the zero section's text
 ("-"), the format's decimals, and dates as dd/mm/yyyy.

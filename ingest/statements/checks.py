@@ -291,7 +291,7 @@ def _digits(cell: Cell) -> int | None:
 
 def _alike(read: int, solved: int) -> bool:
     """OCR's digits and an identity's figure differ by a doubled, dropped or swapped digit or
-    two, never in the leading digits: 371143474500232 read for 3711347500232."""
+    two, never in the leading digits: 52043184700615 read for 5204318700615."""
     a, b = str(abs(read)), str(abs(solved))
     if a[:2] != b[:2] or abs(len(a) - len(b)) > 2:
         return False
