@@ -13,12 +13,14 @@ from collections.abc import Callable, Iterable, Iterator
 from hoidap.settings import Settings, get_settings
 from qa.chain import (
     build_chain,
-    cut_note,
+    cut_reason,
     make_answerer,
     prepare_question,
     resolve_answerer,
+    retrieve,
     with_note,
 )
+from qa.question import read
 from qa.retriever import HybridRetriever
 from qa.scope import resolve_documents, source_note
 from qa.types import Answer, Source
@@ -49,7 +51,7 @@ def answer(
     scope = resolve_documents(get_index(settings), documents)
     chain = build_chain(settings, answerer, sorted(scope) if scope is not None else None)
     result = chain.invoke(question)
-    return with_note(with_note(result, source_note(result, scope)), cut_note(question))
+    return with_note(with_note(result, source_note(result, scope)), cut_reason(question))
 
 
 def stream(
@@ -72,10 +74,10 @@ def stream(
     index = get_index(settings)
     scope = resolve_documents(index, documents)
     respond = make_answerer(settings, index, answerer)
-    found = HybridRetriever(index, settings).retrieve(prepare_question(question), scope=scope)
+    found = retrieve(HybridRetriever(index, settings), read(prepare_question(question)), scope)
     if on_sources is not None:
         on_sources(found.sources)
-    note = cut_note(question)
+    note = cut_reason(question)
     for item in respond.stream(found):
         if isinstance(item, Answer):
             yield with_note(with_note(item, source_note(item, scope)), note)

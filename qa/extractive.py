@@ -29,7 +29,6 @@ from qa.answer_types import (
     SIGNATURE_GAP,
     AnswerType,
     check,
-    classify,
     compounds,
     expand_sign_for,
     held,
@@ -37,7 +36,8 @@ from qa.answer_types import (
     list_level,
     units,
 )
-from qa.grounding import strip_citations
+from qa.question import Question, asked, named_words
+from qa.reasons import Reason, why
 from qa.types import ABSTAIN_MESSAGE, Answer, Source
 from store.lexical import QUESTION_WORDS, fold_diacritics, syllables
 
@@ -66,26 +66,6 @@ def passage_units(text: str) -> list[str]:
     and an article's number or a "KT." kept with the words after it: every unit is a
     verbatim piece of ``text`` (:func:`qa.answer_types.units`)."""
     return units(text)
-
-
-def named_words(question: str) -> frozenset[str]:
-    """The words of the names a question gives (folded): its capitalized words but the first
-    ("Tổng Giám đốc của Công ty Cổ phần Sữa Việt Nam là ai?" → công, cổ, sữa, việt, nam …),
-    or, typed without capitals, the words after "của". A report's title is the subject of
-    all its passages for a question naming it, not for any question sharing a word with it
-    (a news headline shares most words of every question about its story)."""
-    text = strip_citations(question)
-    words = re.findall(r"[^\W\d_]+", text)
-    if text == text.lower():
-        found: list[str] = []
-        for i, word in enumerate(words):
-            if fold_diacritics(word) == "cua":
-                found += words[i + 1 : i + 11]
-        return frozenset(fold_diacritics(w) for w in found)
-    capital = [w for w in words[1:] if w[0].isupper()]
-    # "Công ty Cổ phần …": the lower-case words of a legal name go with it
-    legal = [w for w in words if fold_diacritics(w) in ("ty", "phan", "tnhh")]
-    return frozenset(fold_diacritics(w) for w in [*capital, *legal])
 
 
 class _Passage:
@@ -172,13 +152,20 @@ class SentencePicker:
         pair_bonus = sum(1 for p in q_pairs if p in pairs) / max(len(q_pairs), 1)
         return (hit / total) * 0.85 + pair_bonus * 0.15
 
-    def rank(self, question: str, sources: list[Source]) -> list[ScoredSentence]:
+    def rank(
+        self, question: str, sources: list[Source], named: frozenset[str] | None = None
+    ) -> list[ScoredSentence]:
         """Every unit of every passage, best first, scored with its context (:class:`_Passage`);
         a list item labelled with the question's words scores :data:`LABEL_BONUS` more, one
-        labelled with others as much less (:func:`_label`)."""
+        labelled with others as much less (:func:`_label`).
+
+        Args:
+            named: the words of the names the question gives, when the caller has them
+                (:attr:`qa.question.Question.named`; else read here).
+        """
         words = self.content_words(question)
         asked = set(words) | compounds(words)
-        named = named_words(question)
+        named = named_words(question) if named is None else named
         scored = []
         for number, source in enumerate(sources, start=1):
             passage = _Passage(source, named)
@@ -289,6 +276,7 @@ def extractive_answer(
     threshold: float,
     max_sentences: int,
     kind: AnswerType | None = None,
+    question_read: Question | None = None,
 ) -> Answer:
     """Quote the best sentence(s) that answer, with [n] citations, or abstain.
 
@@ -301,13 +289,16 @@ def extractive_answer(
 
     Args:
         kind: the question's type, when the caller has it already (else classified here).
+        question_read: ``question`` as the chain read it (:mod:`qa.question`), for its
+            type and names (read here when not given).
     """
-    ranked = [s for s in picker.rank(question, sources) if s.score >= threshold]
+    reading = asked(question_read, question)
+    named = reading.named
+    ranked = [s for s in picker.rank(question, sources, named) if s.score >= threshold]
     if not ranked:
         return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive")
-    kind = kind or classify(question)
+    kind = kind or reading.kind
     words = picker.content_words(question)
-    named = named_words(question)
     passages: dict[int, _Passage] = {}
     chosen: list[tuple[ScoredSentence, list[str]]] = []
     used: set[tuple[int, int]] = set()
@@ -332,8 +323,9 @@ def extractive_answer(
         used |= {(number, i) for i in indexes}
         chosen.append((candidate, _quotes(kind, passage, indexes, words)))
     if not chosen:
-        note = f"Không câu nào trong tài liệu trả lời đúng điều được hỏi: {first_reason}."
-        return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive", note=note)
+        return Answer(ABSTAIN_MESSAGE, True, sources, question, "extractive").because(
+            why(Reason.NO_SENTENCE_ANSWERS, wrong=first_reason)
+        )
     quotes: list[str] = []
     cited: list[str] = []
     for candidate, pieces in chosen:

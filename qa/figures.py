@@ -37,11 +37,12 @@ def statement_figures(
     answer: Answer, found: Retrieval | None, statements: StatementAnswerer
 ) -> list[Figure]:
     """The asked line's figures in every report the answer covers, every stated period."""
-    from qa.finance_question import PeriodAsk, read_question
+    from qa.finance_question import PeriodAsk
+    from qa.question import asked as reading
     from qa.statement_answer import _locate, period_label
 
     question = found.question if found is not None else answer.question
-    asked = read_question(question)
+    asked = reading(found.asked if found is not None else None, question).finance
     if asked.intent not in _LINE_INTENTS or asked.outside:
         return []
     docs = statements._documents(question, found) or []

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from hoidap.vietnamese import fold, fold_diacritics, has_diacritics
+from qa.reasons import Reason, message
 from qa.types import Source
 
 # What a model writes when the passages do not answer (compared without diacritics).
@@ -220,16 +221,22 @@ def is_abstention(text: str) -> bool:
     return not citations(text) and any(phrase in folded for phrase in _ABSTAIN_PHRASES)
 
 
-def garbage_reason(text: str) -> str | None:
+def garbage(text: str) -> Reason | None:
     """Why ``text`` is not a usable Vietnamese answer (or ``None`` when it is)."""
     words = _WORD.findall(strip_citations(text))
     if not words and not figures(text):
-        return "câu trả lời rỗng (empty answer)"
+        return Reason.EMPTY_ANSWER
     if _CJK.search(text):
-        return "câu trả lời không phải tiếng Việt (not Vietnamese)"
+        return Reason.NOT_VIETNAMESE
     if len(words) > 4 and not has_diacritics(text):
-        return "câu trả lời không phải tiếng Việt (not Vietnamese)"
+        return Reason.NOT_VIETNAMESE
     return None
+
+
+def garbage_reason(text: str) -> str | None:
+    """:func:`garbage`'s reason in the user's words (or ``None`` when ``text`` will do)."""
+    reason = garbage(text)
+    return message(reason) if reason is not None else None
 
 
 def best_passage(text: str, sources: list[Source], question: str = "") -> int | None:

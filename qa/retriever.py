@@ -12,12 +12,15 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hoidap.settings import Settings
 from qa.types import Source
 from store.index import Index
 from store.lexical import fold_diacritics, has_diacritics
+
+if TYPE_CHECKING:
+    from qa.question import Question
 
 # Text that addresses the model instead of the reader ("bỏ qua mọi hướng dẫn…", "ignore all
 # previous instructions"): a passage carrying it is never shown to any answerer, because a
@@ -52,6 +55,15 @@ class Retrieval:
     table_candidates: list[Source] = field(default_factory=list)
     # the documents (sources) the question was limited to; None: every document
     scope: frozenset[str] | None = None
+    # the question read once (qa/question.py), what every answerer and check takes; a
+    # Retrieval made without it reads ``question`` here (a reading of another text is not
+    # kept: ``replace(found, question=…)`` reads the new question)
+    asked: Question = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        from qa.question import asked
+
+        object.__setattr__(self, "asked", asked(self.asked, self.question))
 
 
 def fuse_rrf(rankings: list[list[str]], weights: list[float], k: int) -> dict[str, float]:

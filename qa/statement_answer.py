@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from hoidap.knowledge import Ratio, concepts, phrases, ratios, statement_templates
@@ -22,8 +22,9 @@ from qa.finance_question import (
     Target,
     close_targets,
     finance_words,
-    read_question,
 )
+from qa.question import asked as reading
+from qa.reasons import Reason, Why, why
 from qa.retriever import Retrieval, entity_terms
 from qa.types import ABSTAIN_MESSAGE, Answer, Source
 from store.index import Index
@@ -93,23 +94,33 @@ def _status_note(found: _Found) -> str:
     return ""
 
 
+def with_status(answer: Answer, status: str) -> Answer:
+    """``answer`` with how its figure was checked (:func:`_status_note`) said last, in
+    parentheses: what to know about the figure, not a reason it is or is not given."""
+    if not status:
+        return answer
+    note = f"{answer.note} ({status})" if answer.note else f"({status})"
+    return replace(answer, note=note)
+
+
 def _line_name(line: Line) -> str:
     return f"{line.name} (mã số {line.code})" if line.code else line.name
 
 
 def _pick_column(
     statement: Statement, ask: PeriodAsk, doc: DocumentStatements
-) -> tuple[int | None, str]:
-    """The column the question asks for, or None with the reason."""
+) -> tuple[int | None, Why | None]:
+    """The column the question asks for, or None with the reason (a column may come with
+    one too: the report holds a shorter period than the one asked)."""
     periods = list(statement.periods)
     indices = list(range(len(periods)))
     if not indices:
-        return None, ""
+        return None, None
     if statement.kind == "balance_sheet" or all(p.role in ("end", "start") for p in periods):
         if ask.dates:
             hit = [i for i in indices if periods[i].end in ask.dates]
             if hit:
-                return hit[0], ""
+                return hit[0], None
         want = "start" if ask.role == "start" else "end"
         hit = [i for i in indices if periods[i].role == want]
         if ask.years and ask.role != "start":
@@ -119,16 +130,13 @@ def _pick_column(
             # the balance on 1/1 of the next year is the one at the end of the year asked
             turn = [i for i in indices if (periods[i].end or "") == f"{latest + 1}-01-01"]
             if dated and not (turn and (periods[dated[0]].end or "").endswith("-01-01")):
-                return dated[0], ""
+                return dated[0], None
             if turn:
-                return turn[0], ""
+                return turn[0], None
             if any(p.end for p in periods):
                 cover = ", ".join(period_label(p) for p in periods)
-                return None, (
-                    f"Báo cáo không có số dư của năm {latest}; các cột trong báo cáo: {cover} "
-                    "(the report does not cover that date)."
-                )
-        return (hit[0] if hit else 0), ""
+                return None, why(Reason.BALANCE_NOT_COVERED, year=latest, columns=cover)
+        return (hit[0] if hit else 0), None
     current = [i for i in indices if periods[i].role == "current"]
     prior = [i for i in indices if periods[i].role == "prior"]
     pool = prior if ask.role == "prior" else current
@@ -138,10 +146,8 @@ def _pick_column(
         pool = [i for i in indices if int((periods[i].end or "0")[:4]) in wanted]
         if not pool:
             cover = ", ".join(sorted({period_label(periods[i]) for i in indices}))
-            return None, (
-                f"Báo cáo không có số liệu cho năm {', '.join(map(str, ask.years))}; "
-                f"các kỳ trong báo cáo: {cover} (the report does not cover that period)."
-            )
+            years = ", ".join(map(str, ask.years))
+            return None, why(Reason.PERIOD_NOT_COVERED, years=years, periods=cover)
         if ask.role != "prior" and report_year in wanted:
             pool = [i for i in pool if periods[i].role == "current"] or pool
     if not pool:
@@ -149,17 +155,17 @@ def _pick_column(
     if ask.months == 3 or ask.quarter:
         quarter = [i for i in pool if periods[i].months == 3]
         if quarter:
-            return quarter[0], ""
+            return quarter[0], None
     if ask.cumulative or (ask.months and ask.months > 3):
         longest = max(pool, key=lambda i: periods[i].months or 0)
-        note = ""
+        note = None
         months = periods[longest].months or 0
         if ask.months and months and months < ask.months:
-            note = f"Báo cáo chỉ gồm {period_label(periods[longest])}; đây là số của kỳ đó."
+            note = why(Reason.SHORTER_PERIOD, period=period_label(periods[longest]))
         return longest, note
     own = doc.card.period_months
     same = [i for i in pool if periods[i].months == own]
-    return (same[0] if same else pool[0]), ""
+    return (same[0] if same else pool[0]), None
 
 
 def lines_of(
@@ -185,21 +191,18 @@ def _by_concept(doc: DocumentStatements, concept: str) -> list[tuple[Statement, 
 
 def _locate(
     doc: DocumentStatements, targets: tuple[Target, ...], ask: PeriodAsk
-) -> tuple[_Found | None, str]:
+) -> tuple[_Found | None, Why | None]:
     """The first asked line this report has a stated figure for, in the asked column."""
-    reason = ""
+    reason = None
     for target in close_targets(targets, 6):
         for statement, line in lines_of(doc, target, or_concept=True):
-            column, why = _pick_column(statement, ask, doc)
+            column, said = _pick_column(statement, ask, doc)
             if column is None:
-                return None, why
+                return None, said
             if column < len(line.cells) and line.cells[column].stated:
-                return _Found(doc, statement, line, column), why
+                return _Found(doc, statement, line, column), said
             if column < len(line.cells) and line.cells[column].value is not None:
-                reason = (
-                    f"Số của dòng {_line_name(line)} mâu thuẫn với các đẳng thức của báo cáo; "
-                    "không nêu (the figure contradicts the statement's identities)."
-                )
+                reason = why(Reason.FIGURE_CONTRADICTED, line=_line_name(line))
     return None, reason
 
 
@@ -312,7 +315,7 @@ class StatementAnswerer:
             return None
 
     def _answer(self, question: str, found: Retrieval | None) -> Answer | None:
-        asked = read_question(question)
+        asked = reading(found.asked if found is not None else None, question).finance
         if asked.intent == "none" or asked.outside:
             return None
         docs = self._documents(question, found)
@@ -352,21 +355,22 @@ class StatementAnswerer:
         ask = asked.period
         if asked.intent in ("change", "analysis") and ask.role in ("start", "prior"):
             ask = PeriodAsk(None, ask.months, ask.cumulative, ask.quarter, ask.years, ask.dates)
-        found, why = _locate(doc, asked.targets, ask)
+        found, said = _locate(doc, asked.targets, ask)
         if found is None:
-            return self._abstain(asked, doc, why) if why else None
+            return self._abstain(asked, doc, said) if said else None
         if asked.intent in ("change", "analysis"):
             return self._change(asked, found)
-        return self._line(asked, found, why)
+        return self._line(asked, found, said)
 
-    def _abstain(self, asked: FinanceQuestion, doc: DocumentStatements, why: str) -> Answer:
+    def _abstain(self, asked: FinanceQuestion, doc: DocumentStatements, because: Why) -> Answer:
         """An abstention about ``doc`` that says why (the report was read; it lacks this)."""
-        return Answer(ABSTAIN_MESSAGE, True, [self._source(doc, None)], asked.text, NAME, note=why)
+        answer = Answer(ABSTAIN_MESSAGE, True, [self._source(doc, None)], asked.text, NAME)
+        return answer.because(because)
 
     def _unit(self, found: _Found) -> str:
         return found.statement.unit or "VND"
 
-    def _line(self, asked: FinanceQuestion, found: _Found, why: str) -> Answer:
+    def _line(self, asked: FinanceQuestion, found: _Found, because: Why | None) -> Answer:
         sources: list[Source] = []
         n = self._cite(sources, self._source(found.doc, found.line))
         value = format_figure(found.cell.value or 0)
@@ -402,8 +406,8 @@ class StatementAnswerer:
             if shown:
                 parts.append("Tính từ: " + "; ".join(shown) + ".")
         text = " ".join(parts)
-        notes = " ".join(x for x in (why, f"({note})" if note else "") if x)
-        return Answer(text, False, sources, asked.text, NAME, quotes=quotes, note=notes or None)
+        answer = Answer(text, False, sources, asked.text, NAME, quotes=quotes).because(because)
+        return with_status(answer, note)
 
     def _change(self, asked: FinanceQuestion, found: _Found) -> Answer:
         statement, line = found.statement, found.line
@@ -413,7 +417,7 @@ class StatementAnswerer:
         n = self._cite(sources, self._source(found.doc, line))
         now = found.cell.value or 0
         if base is None or not line.cells[base].stated:
-            return self._line(asked, found, "Không có kỳ so sánh trong báo cáo.")
+            return self._line(asked, found, why(Reason.NO_COMPARISON))
         then = line.cells[base].value or 0
         diff = now - then
         pct = (diff / abs(then) * 100) if then else None
@@ -454,17 +458,9 @@ class StatementAnswerer:
                 ]
                 if shares:
                     text += " Tỷ trọng trên doanh thu thuần — " + "; ".join(shares) + "."
-        note = _status_note(found)
         quotes = [line.row] if line.row else []
-        return Answer(
-            text,
-            False,
-            sources,
-            asked.text,
-            NAME,
-            quotes=quotes,
-            note=f"({note})" if note else None,
-        )
+        answer = Answer(text, False, sources, asked.text, NAME, quotes=quotes)
+        return with_status(answer, _status_note(found))
 
     @staticmethod
     def _structure(asked: FinanceQuestion, statement: Statement, line: Line) -> str:
@@ -585,9 +581,9 @@ class StatementAnswerer:
         else:
             return None
         if not top or not bottom:
-            why = why_top or why_bottom
+            missing = why_top or why_bottom
             return self._abstain(
-                asked, doc, f"Không tính được {name}: {why} (an input line is missing)."
+                asked, doc, why(Reason.RATIO_INPUT_MISSING, ratio=name, missing=missing)
             )
         note = asked.ratio.note if asked.ratio else ""
         if asked.ratio is not None:
@@ -628,13 +624,8 @@ class StatementAnswerer:
         numerator, top_text = side(top)
         denominator, bottom_text = side(bottom)
         if denominator == 0:
-            return Answer(
-                ABSTAIN_MESSAGE,
-                True,
-                sources,
-                asked.text,
-                NAME,
-                note=f"Không tính được {name}: mẫu số bằng 0.",
+            return Answer(ABSTAIN_MESSAGE, True, sources, asked.text, NAME).because(
+                why(Reason.ZERO_DENOMINATOR, ratio=name)
             )
         value = numerator / denominator
         shown = f"{format_number(value * 100)} %" if percent else f"{format_number(value)} lần"
@@ -707,11 +698,7 @@ class StatementAnswerer:
             fact = facts.get(field)
             if not fact:
                 if field == "auditor" and card.frequency == "quarterly":
-                    fact = (
-                        "Báo cáo quý này không nêu đơn vị kiểm toán "
-                        "(thường báo cáo quý không được kiểm toán)."
-                    )
-                    return self._abstain(asked, doc, fact)
+                    return self._abstain(asked, doc, why(Reason.QUARTER_NOT_AUDITED))
                 return None
             evidence = card.evidence.get(field)
             source = self._source(doc, None, evidence.text if evidence else "")

@@ -10,6 +10,7 @@ line's figures (any period column); otherwise the answer is not kept.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from hoidap.vietnamese import parse_figure
 from qa.finance_question import close_targets, read_question
@@ -17,23 +18,37 @@ from qa.statement_answer import lines_of
 from qa.types import Source
 from store.statements import DocumentStatements
 
+if TYPE_CHECKING:
+    from qa.question import Question
+
 _FIGURE = re.compile(r"(?<![\d.,])\(?-?\d{1,3}(?:[., ]\d{3})+\)?(?![\d]|[.,]\d)")
 MIN_DIGITS = 5  # a year, a note number or a percentage is no line figure
 
 
 def off_line_figure(
-    question: str, text: str, sources: list[Source], library: dict[str, DocumentStatements]
+    question: str,
+    text: str,
+    sources: list[Source],
+    library: dict[str, DocumentStatements],
+    *,
+    asked: Question | None = None,
 ) -> str | None:
-    """The first figure in ``text`` that is not a figure of the asked line, or ``None``."""
-    asked = read_question(question)
-    if not asked.targets:
+    """The first figure in ``text`` that is not a figure of the asked line, or ``None``.
+
+    Args:
+        asked: ``question`` as the chain read it (:mod:`qa.question`); read here if not given.
+    """
+    asked_line = (
+        asked.finance if asked is not None and asked.text == question else read_question(question)
+    )
+    if not asked_line.targets:
         return None
     by_name = {doc.name: doc for doc in library.values()} | library
     docs = [by_name[s.source] for s in sources if s.source in by_name]
     allowed: set[int] = set()
     # the three best of the lines the answerer may mean, named exactly (no concept stand-in)
     for doc in docs:
-        for target in close_targets(asked.targets, 3):
+        for target in close_targets(asked_line.targets, 3):
             for _statement, line in lines_of(doc, target):
                 allowed.update(abs(c.value) for c in line.cells if c.stated and c.value)
     if not allowed:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+
+from qa.reasons import Reason, Why
 
 ABSTAIN_MESSAGE = "Không tìm thấy thông tin này trong tài liệu."
 
@@ -64,7 +66,9 @@ class Answer:
 
     ``quotes`` are the verbatim sentences the extractive answerer picked (so the page can
     highlight them); ``answerer`` names who wrote ``text``; ``note`` says when a model's
-    answer was replaced by the extractive one, and why.
+    answer was replaced by the extractive one, and why; ``reasons`` are those whys as values
+    (:class:`qa.reasons.Reason`, in the order ``note`` says them; ``note`` may say more,
+    such as what to check in a figure, that has no reason).
     """
 
     text: str
@@ -76,6 +80,16 @@ class Answer:
     note: str | None = None
     # a statement line's figures per report and period, as data (chart, CSV, API)
     figures: list[Figure] = field(default_factory=list)
+    reasons: tuple[Reason, ...] = ()
+
+    def because(self, why: Why | None, *, replacing: bool = False) -> Answer:
+        """This answer with ``why`` said after its note (instead of it, with ``replacing``)."""
+        if why is None:
+            return self
+        if replacing:
+            return replace(self, note=why.text or None, reasons=why.reasons)
+        note = f"{self.note} {why.text}" if self.note and why.text else self.note or why.text
+        return replace(self, note=note or None, reasons=(*self.reasons, *why.reasons))
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -85,6 +99,8 @@ class Answer:
         }
         if self.figures:
             data["figures"] = [f.to_json() for f in self.figures]
+        if self.reasons:
+            data["reasons"] = [str(r) for r in self.reasons]
         return data
 
     def as_dict(self) -> dict[str, object]:

@@ -28,3 +28,15 @@ def test_ask_prints_the_reason_an_answer_was_refused(
     assert code == 0
     assert shown.startswith("Không tìm thấy thông tin này trong tài liệu.")
     assert "Ghi chú (note):" in shown and "xe cứu thương" in shown.split("Ghi chú", 1)[1]
+
+
+def test_ask_json_carries_the_reasons(
+    seeded: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    question = "Công an Cần Thơ có bao nhiêu xe cứu thương?"
+    args = ["ask", question, "--data-dir", str(seeded.data_dir), "--answerer", "extractive"]
+    assert cli.main([*args, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["abstained"] is True and shown["reasons"] == ["no_sentence_answers"]

@@ -16,6 +16,7 @@ import pytest
 from hoidap.settings import Settings
 from qa.api import answer
 from qa.grounding import strip_citations
+from qa.reasons import Reason
 from qa.types import ABSTAIN_MESSAGE
 
 UNANSWERABLE = [
@@ -42,13 +43,16 @@ def test_what_the_report_does_not_say_is_not_answered(seeded: Settings, question
     assert result.abstained, result.text
     assert result.text == ABSTAIN_MESSAGE
     assert result.quotes == []
+    assert result.reasons == (Reason.NO_SENTENCE_ANSWERS,), result.note
     assert result.note and "(" in result.note, result.note  # why, in Vietnamese and English
 
 
 def test_the_note_says_what_was_missing(seeded: Settings) -> None:
     ambulances = answer(UNANSWERABLE[0], settings=seeded, answerer="extractive")
-    assert ambulances.note and "xe cứu thương" in ambulances.note
+    assert ambulances.reasons == (Reason.NO_SENTENCE_ANSWERS,)
+    assert ambulances.note and "xe cứu thương" in ambulances.note  # what was missing
     home = answer(UNANSWERABLE[2], settings=seeded, answerer="extractive")
+    assert home.reasons == (Reason.NO_SENTENCE_ANSWERS,)
     assert home.note and "quê" in home.note
 
 

@@ -9,6 +9,7 @@ import pytest
 from hoidap.settings import Settings
 from qa.api import answer
 from qa.chain import QuestionError
+from qa.reasons import Reason
 from qa.types import ABSTAIN_MESSAGE
 from tests.conftest import STORE_MODES
 
@@ -78,12 +79,13 @@ def test_a_very_long_question_is_answered_from_its_start_and_says_so(seeded: Set
     question = SEED_QUESTIONS[1][0] + " " + "xin cảm ơn " * 400
     result = answer(question, settings=seeded)
     assert "32,2%" in result.text
-    assert result.note and "2000" in result.note
+    assert result.reasons == (Reason.QUESTION_CUT,)
+    assert result.note and "2000" in result.note  # the user reads the limit
     assert answer(SEED_QUESTIONS[1][0], settings=seeded).note is None
     from qa.api import stream
 
     final = list(stream(question, settings=seeded))[-1]
-    assert not isinstance(final, str) and final.note and "2000" in final.note
+    assert not isinstance(final, str) and Reason.QUESTION_CUT in final.reasons
 
 
 def test_runnable_chain_batches(seeded: Settings) -> None:

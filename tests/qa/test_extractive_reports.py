@@ -18,6 +18,7 @@ from qa.answer_types import classify
 from qa.chain import not_a_row
 from qa.extractive import SentencePicker, extractive_answer, passage_units
 from qa.grounding import strip_citations
+from qa.reasons import Reason
 from qa.types import ABSTAIN_MESSAGE, Answer, Source
 
 COMPANY = "Công ty Cổ phần Thực phẩm An Khang và các công ty con"
@@ -298,6 +299,7 @@ def test_the_company_reviewed_is_not_the_one_that_reviewed() -> None:
         "Công ty nào soát xét báo cáo tài chính giữa niên độ của An Khang?", source(passage)
     )
     assert_abstains(result)
+    assert result.reasons == (Reason.NO_SENTENCE_ANSWERS,)
     assert result.note and "công ty" in result.note
 
 

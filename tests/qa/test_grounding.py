@@ -9,11 +9,13 @@ from qa.grounding import (
     check_grounding,
     citations,
     drop_repeated_unit,
+    garbage,
     garbage_reason,
     is_abstention,
     proper_names,
 )
 from qa.llm_answer import LLMAnswerer
+from qa.reasons import Reason
 from qa.retriever import Retrieval
 from qa.types import Answer, Source
 
@@ -103,6 +105,10 @@ def test_abstention_and_garbage() -> None:
     assert garbage_reason("警方动员了1700名干部 [1]") is not None
     assert garbage_reason("The police mobilized 1,700 officers to fight the pandemic [1].")
     assert garbage_reason("Huy động 1.700 cán bộ, chiến sĩ [1].") is None
+    assert garbage("") == Reason.EMPTY_ANSWER
+    assert garbage("The police mobilized 1,700 officers to fight the pandemic [1].") == (
+        Reason.NOT_VIETNAMESE
+    )
 
 
 def test_best_passage_for_an_uncited_answer() -> None:
@@ -128,7 +134,8 @@ def test_ungrounded_model_answer_falls_back_to_the_quote_and_says_so() -> None:
     answer = _answerer().finish("Công an thành phố huy động 2.500 cán bộ, chiến sĩ [1].", found)
     assert answer.answerer == "extractive"
     assert "1.700" in answer.text and "2.500" not in answer.text
-    assert answer.note and "2.500" in answer.note
+    assert answer.reasons == (Reason.UNGROUNDED, Reason.FALLBACK_QUOTED)
+    assert answer.note and "2.500" in answer.note  # the figure the passages lack
 
 
 def test_grounded_model_answer_is_kept_and_an_uncited_one_gets_its_citation() -> None:
@@ -142,6 +149,8 @@ def test_ungrounded_answer_with_nothing_to_quote_abstains() -> None:
     found = Retrieval("Giá vé máy bay đi Hà Nội là bao nhiêu?", SOURCES)
     answer = _answerer().finish("Giá vé là 1.200.000 đồng [1].", found)
     assert answer.abstained and answer.answerer == "extractive"
+    assert answer.reasons[0] == Reason.UNGROUNDED, answer.reasons
+    assert answer.reasons[-1] == Reason.FALLBACK_ABSTAINED
     assert answer.note and "1.200.000" in answer.note
 
 
@@ -150,6 +159,8 @@ def test_true_figure_that_counts_something_else_is_refused() -> None:
     found = Retrieval("Công an TP Cần Thơ có bao nhiêu xe cứu thương?", SOURCES)
     answer = _answerer().finish("Công an TP Cần Thơ có 1.700 xe cứu thương [1].", found)
     assert answer.abstained and answer.answerer == "extractive"
+    assert answer.reasons[0] == Reason.MODEL_NOT_ASKED, answer.reasons
+    assert answer.reasons[-1] == Reason.FALLBACK_ABSTAINED
     assert answer.note and "xe" in answer.note
 
 
@@ -173,6 +184,7 @@ def test_a_true_year_that_dates_something_else_is_refused() -> None:
     found = Retrieval("Thiếu tướng Nguyễn Văn Thuận sinh năm nào?", SOURCES)
     answer = _answerer().finish("Thiếu tướng Nguyễn Văn Thuận sinh năm 2021 [3].", found)
     assert answer.abstained and answer.answerer == "extractive"
+    assert answer.reasons[0] == Reason.MODEL_NOT_ASKED, answer.reasons
     assert answer.note and "sinh" in answer.note
 
 
@@ -217,4 +229,5 @@ def test_a_grounded_name_that_does_not_answer_where_is_refused() -> None:
     found = Retrieval("Thiếu tướng Nguyễn Văn Thuận quê ở đâu?", SOURCES)
     answer = _answerer().finish("Thiếu tướng Nguyễn Văn Thuận quê ở TP Cần Thơ [3].", found)
     assert answer.abstained
+    assert answer.reasons[0] == Reason.MODEL_NOT_ASKED, answer.reasons
     assert answer.note and "quê" in answer.note

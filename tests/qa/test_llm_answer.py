@@ -20,6 +20,7 @@ from qa.chain import resolve_answerer
 from qa.extractive import SentencePicker, extractive_answer
 from qa.llm_answer import LLMAnswerer, check_grounding, citations, strip_citations
 from qa.llm_model import MODEL_SIZE, ModelError, assemble, ensure_model
+from qa.reasons import Reason
 from qa.retriever import Retrieval
 from qa.types import Answer, Source
 from tests.qa.conftest import LOCAL_LLM, needs_local_llm
@@ -161,6 +162,7 @@ def _written(
     *,
     fallback: Callable[[Retrieval], Answer] = _quote,
     sources: list[Source] = CITED,
+    fallback_checked: bool = False,
 ) -> Answer:
     """What the user gets when the model wrote ``answer_text`` (no model is called)."""
 
@@ -174,6 +176,7 @@ def _written(
         fallback,
         lambda found: 1.0,
         prompt=prompt,
+        fallback_checked=fallback_checked,
     )
     return answerer.finish(answer_text, Retrieval(question, sources))
 
@@ -194,8 +197,6 @@ CIRCULAR = Source(
 class _Quoting:
     """The extractive answerer's part here: quotes checked with their headings."""
 
-    checks_answer_types = True
-
     def __call__(self, found: Retrieval) -> Answer:
         return _quote(found)
 
@@ -208,7 +209,9 @@ def test_a_refused_model_answer_gives_the_quote_its_list_heading_makes_right() -
     )
 
     written = "Độ phân giải tối thiểu là 1.4 trở lên [1]."
-    result = _written(written, question, fallback=_Quoting(), sources=[CIRCULAR])
+    result = _written(
+        written, question, fallback=_Quoting(), sources=[CIRCULAR], fallback_checked=True
+    )
 
     assert not result.abstained, result.note
     assert "200 dpi" in result.text and "1.4" not in result.text
@@ -245,6 +248,7 @@ def test_a_figure_no_passage_holds_is_never_cited() -> None:
         result = _written(written, question)
         assert result.answerer == "extractive" and "2.500" not in result.text, result.text
         assert "1.700" in result.text  # the quote instead, with its own citation
+        assert result.reasons == (Reason.UNGROUNDED, Reason.FALLBACK_QUOTED), result.note
         assert result.note and "2.500" in result.note
 
 
@@ -275,7 +279,7 @@ def test_nothing_relevant_abstains_without_calling_the_model(report: Settings) -
     dead = report.replace(llm_base_url=f"http://127.0.0.1:{_free_port()}/v1", llm_model="m")
     result = answer(UNRELATED, settings=dead, answerer="openai")
     assert result.abstained
-    assert result.note and "không hỏi mô hình" in result.note
+    assert result.reasons == (Reason.NOTHING_RELEVANT,)
 
 
 def _free_port() -> int:
@@ -323,7 +327,7 @@ def test_server_not_listening_gives_the_extractive_answer_at_once(report: Settin
     assert time.perf_counter() - started < 10
     assert result.answerer == "extractive" and not result.abstained
     assert "1.700" in result.text
-    assert result.note and "Mô hình không trả lời được" in result.note
+    assert result.reasons == (Reason.MODEL_FAILED, Reason.FALLBACK_QUOTED)
 
 
 def test_stalled_server_gives_the_fallback_within_the_timeout(
@@ -339,6 +343,7 @@ def test_stalled_server_gives_the_fallback_within_the_timeout(
     assert isinstance(final, Answer)
     assert elapsed < 2.0 + 8.0, f"took {elapsed:.1f} s"
     assert final.answerer == "extractive" and "1.700" in final.text
+    assert final.reasons == (Reason.MODEL_FAILED, Reason.FALLBACK_QUOTED)
     assert final.note and "Timeout" in final.note
 
 

@@ -15,6 +15,7 @@ import pytest
 from hoidap.report_eval import contains_gold
 from ingest import ingest
 from qa import answer
+from qa.reasons import Reason
 from tests import statement_files as sf
 from tests.conftest import make_settings
 
@@ -83,7 +84,8 @@ def test_a_year_on_a_quarterly_report_is_labelled_not_invented(statement) -> Non
     assert figure_in(sf.PROFIT, got.text)
     assert "quý 1/2025" in got.text
     later = ask(settings, "lợi nhuận sau thuế năm 2026")
-    assert later.abstained and later.note and "2026" in later.note
+    assert later.abstained and later.reasons == (Reason.PERIOD_NOT_COVERED,)
+    assert later.note and "2026" in later.note
 
 
 def test_the_report_card(statement) -> None:
@@ -115,7 +117,8 @@ def test_a_ratio_without_its_input_abstains_with_the_reason(tmp_path: Path) -> N
     settings = make_settings(tmp_path / "data")
     ingest([str(path)], settings=settings)
     got = ask(settings, "tính ROE")
-    assert got.abstained and got.note and "ROE" in got.note
+    assert got.abstained and got.reasons == (Reason.RATIO_INPUT_MISSING,)
+    assert got.note and "ROE" in got.note
 
 
 def test_a_balance_date_the_report_lacks_is_said(statement) -> None:
@@ -123,7 +126,8 @@ def test_a_balance_date_the_report_lacks_is_said(statement) -> None:
     year_end = ask(settings, "tổng tài sản cuối năm 2024")  # the opening balance of 1/1/2025
     assert contains_gold(year_end.text, ["50.111.333.555"]) and "01/01/2025" in year_end.text
     older = ask(settings, "tổng tài sản năm 2022")
-    assert older.abstained and older.note and "2022" in older.note
+    assert older.abstained and older.reasons == (Reason.BALANCE_NOT_COVERED,)
+    assert older.note and "2022" in older.note
 
 
 def test_securities_firm_lines_by_their_own_codes(tmp_path: Path) -> None:
