@@ -19,6 +19,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.reasons import Reason
 from qa.types import Answer, Figure, Source
 
 ANONYMOUS = ""  # the one user when the page runs without --auth
@@ -89,6 +90,7 @@ def _answer_json(answer: Answer) -> str:
             "abstained": answer.abstained,
             "answerer": answer.answerer,
             "note": answer.note,
+            "reasons": [str(r) for r in answer.reasons],
             "quotes": answer.quotes,
             "sources": [
                 {**s.to_json(), "heading": s.heading, "start": s.start, "end": s.end}
@@ -122,6 +124,8 @@ def _answer(raw: str, question: str) -> Answer:
             figures.append(Figure(**f))
         except TypeError:
             continue  # written by another version
+    known = {str(r) for r in Reason}  # a reason a later version wrote is left out
+    reasons = tuple(Reason(r) for r in data.get("reasons") or [] if r in known)
     return Answer(
         data.get("text", ""),
         bool(data.get("abstained")),
@@ -131,6 +135,7 @@ def _answer(raw: str, question: str) -> Answer:
         list(data.get("quotes") or []),
         data.get("note"),
         figures,
+        reasons,
     )
 
 

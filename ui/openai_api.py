@@ -141,6 +141,7 @@ def extra(answer: Answer, **more: Any) -> dict[str, Any]:
         "abstained": answer.abstained,
         "answerer": answer.answerer,
         "note": answer.note,
+        "reasons": [str(r) for r in answer.reasons],  # the note's whys as values (qa.reasons)
         "sources": [s.to_json() for s in answer.sources],
         "figures": [f.to_json() for f in answer.figures],
     }

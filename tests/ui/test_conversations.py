@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.types import Answer, Source
+from qa.reasons import Reason, why
+from qa.types import ABSTAIN_MESSAGE, Answer, Source
 from ui.conversations import ConversationStore, title_from
 
 SOURCE = Source("bao-cao.txt", "Báo cáo", None, "c1", 0.9, "Huy động 1.700 cán bộ.")
@@ -66,3 +67,19 @@ def test_rename_and_export_markdown_with_citations(tmp_path: Path) -> None:
 def test_a_long_first_question_makes_a_short_title() -> None:
     title = title_from("Tổng cộng tài sản " * 20)
     assert len(title) <= 81 and title.endswith("…")
+
+
+def test_a_reopened_abstention_still_says_why(tmp_path: Path) -> None:
+    """The reason an answer was refused survives a restart, for the page and the API alike."""
+    path = tmp_path / "conversations.sqlite"
+    store = ConversationStore(path)
+    cid = store.start("", "Lợi nhuận năm 2030?")
+    refused = Answer(ABSTAIN_MESSAGE, True, [SOURCE], "q", "extractive").because(
+        why(Reason.PERIOD_NOT_COVERED, years="2030", periods="2024, 2023")
+    )
+    store.add_turn("", cid, "Lợi nhuận năm 2030?", "Lợi nhuận năm 2030?", refused)
+
+    [turn] = ConversationStore(path).turns("", cid)
+
+    assert turn.answer.reasons == (Reason.PERIOD_NOT_COVERED,)
+    assert turn.answer.note == refused.note

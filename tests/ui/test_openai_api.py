@@ -8,7 +8,8 @@ import json
 import pytest
 
 from hoidap.settings import Settings
-from qa.types import Answer, Source
+from qa.reasons import Reason, why
+from qa.types import ABSTAIN_MESSAGE, Answer, Source
 from ui.openai_api import BadRequest, allowed, chunks, completion, parse_request
 
 
@@ -74,3 +75,15 @@ def test_completion_and_stream_carry_the_checked_text_and_sources() -> None:
     assert streamed == answer.text
     assert payloads[-1]["choices"][0]["finish_reason"] == "stop"
     assert payloads[-1]["hoidap"]["abstained"] is False
+    assert payloads[-1]["hoidap"]["reasons"] == []
+
+
+def test_a_refusal_carries_its_reason_as_a_value() -> None:
+    refused = Answer(ABSTAIN_MESSAGE, True, [], "q", "extractive").because(
+        why(Reason.NO_SENTENCE_ANSWERS, wrong="không có con số nào")
+    )
+
+    field = completion(refused, "hoidap")["hoidap"]
+
+    assert field["reasons"] == ["no_sentence_answers"]
+    assert field["note"] == refused.note
