@@ -8,6 +8,7 @@ the files); this module only gives them types. It imports nothing of the project
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -231,4 +232,192 @@ def syllable_spelling() -> SyllableSpelling:
         {k: tuple(v) for k, v in data["closed_nuclei"]["codas"].items()},
         frozenset(data["qu_only_rhymes"]["rhymes"]),
         tuple(data["glide_starts"]["rhymes"]),
+    )
+
+
+# --------------------------------------------------------------------------- word lists
+# question_words.json, names_lexicon.json, document_layout.json: the vocabulary qa reads
+# questions, names and document layout with. Each group is written with its marks; a group
+# compared folded is folded here, once (the files say which groups are).
+
+
+def _group(data: dict[str, Any], key: str) -> list[str]:
+    """A group's words, NFC: a group is a list, or an object whose ``words`` are."""
+    node = data[key]
+    words = node["words"] if isinstance(node, dict) else node
+    return [unicodedata.normalize("NFC", str(w)) for w in words]
+
+
+def _folded(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(fold(w) for w in _group(data, key)))
+
+
+def _around(word: str, phrases: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The folded words before and after ``word`` (folded) in two-word ``phrases``: what
+    makes it part of another word ("an sinh", "sinh viên" for "sinh")."""
+    before: set[str] = set()
+    after: set[str] = set()
+    for phrase in phrases:
+        parts = fold(phrase).split()
+        if parts[0] == word and len(parts) > 1:
+            after.add(parts[1])
+        elif parts[-1] == word and len(parts) > 1:
+            before.add(parts[-2])
+    return frozenset(before), frozenset(after)
+
+
+@dataclass(frozen=True)
+class QuestionWords:
+    """What a question asks for and how an answer of each kind is told (``question_words.json``).
+
+    Tuples keep the file's order where it matters (phrases are tried in it); sets of
+    folded words are what the question's and the passage's folded words are looked up in.
+    """
+
+    phrases: tuple[tuple[str, tuple[str, ...]], ...]  # (kind, its phrases as typed), in order
+    anchors: dict[str, tuple[str, ...]]  # kind → verbs and roles, as typed
+    not_anchors: dict[str, tuple[frozenset[str], frozenset[str]]]  # anchor → (before, after)
+    polite: dict[str, str]  # folded → as typed
+    question_forms: dict[str, frozenset[str]]  # folded → its spellings with marks
+    may_nouns: frozenset[str]
+    may_before: frozenset[str]
+    dau_before: frozenset[str]
+    verbs: frozenset[str]
+    bang_nouns: frozenset[str]
+    classifiers: frozenset[str]
+    magnitudes: frozenset[str]
+    currencies: frozenset[str]
+    money_topics: tuple[str, ...]  # as typed
+    money_opening: tuple[str, ...]  # as typed
+    number_words: frozenset[str]  # as typed
+    number_of_not: tuple[frozenset[str], frozenset[str]]  # around "số": (before, after)
+    number_of_amount: frozenset[str]  # after "số": "lượng"
+    percent_words: tuple[str, ...]
+    time_units: frozenset[str]
+    not_count_before: frozenset[str]
+    date_lead: frozenset[str]
+    time_words: tuple[str, ...]  # in order: they become one regex's alternatives
+    bodies: frozenset[str]
+    label_gap: frozenset[str]
+    role_ends: frozenset[str]
+
+
+@cache
+def question_words() -> QuestionWords:
+    """The question-word vocabulary, loaded once (every question and passage reads it)."""
+    data = _load("question_words.json")
+    forms: dict[str, set[str]] = {}
+    for word in _group(data, "question_forms"):
+        forms.setdefault(fold(word), set()).add(word)
+    anchors = {k: tuple(_group(data["anchors"], k)) for k in data["anchors"] if k != "about"}
+    guards = {
+        fold(k): _around(fold(k), _group(data["not_anchors"], k))
+        for k in data["not_anchors"]
+        if k != "about"
+    }
+    return QuestionWords(
+        phrases=tuple(
+            (str(p["kind"]), tuple(unicodedata.normalize("NFC", w) for w in p["phrases"]))
+            for p in data["phrases"]
+        ),
+        anchors=anchors,
+        not_anchors=guards,
+        polite={fold(w): w for w in _group(data, "polite")},
+        question_forms={k: frozenset(v) for k, v in forms.items()},
+        may_nouns=_around("may", _group(data, "may_nouns"))[1],
+        may_before=frozenset(_folded(data, "may_before")),
+        dau_before=frozenset(_folded(data, "dau_before")),
+        verbs=frozenset(_folded(data, "verbs")),
+        bang_nouns=_around("bang", _group(data, "bang_nouns"))[1],
+        classifiers=frozenset(_folded(data, "classifiers")),
+        magnitudes=frozenset(_folded(data, "magnitudes")),
+        currencies=frozenset(_folded(data, "currencies")),
+        money_topics=tuple(_group(data, "money_topics")),
+        money_opening=tuple(_group(data, "money_opening")),
+        number_words=frozenset(_group(data, "number_words")),
+        number_of_not=_around("so", _group(data, "number_of_not")),
+        number_of_amount=_around("so", _group(data, "number_of_amount"))[1],
+        percent_words=_folded(data, "percent_words"),
+        time_units=frozenset(_folded(data, "time_units")),
+        not_count_before=frozenset(_folded(data, "not_count_before")),
+        date_lead=frozenset(_folded(data, "date_lead")),
+        time_words=_folded(data, "time_words"),
+        bodies=frozenset(_folded(data, "bodies")),
+        label_gap=frozenset(_folded(data, "label_gap")),
+        role_ends=frozenset(_folded(data, "role_ends")),
+    )
+
+
+@dataclass(frozen=True)
+class NamesLexicon:
+    """People, roles, titles and bodies as text names them (``names_lexicon.json``)."""
+
+    titles: tuple[str, ...]  # folded, in order
+    roles: frozenset[str]  # folded, the titles included
+    not_person_verbs: frozenset[str]  # folded
+    honorifics: frozenset[str]
+    surnames: frozenset[str]
+    folded_surnames: frozenset[str]
+    not_in_names: frozenset[str]
+    place_nouns: frozenset[str]
+    address_nouns: tuple[str, ...]  # folded, in order: a regex's alternatives
+    role_prefixes: frozenset[str]
+    folded_role_prefixes: frozenset[str]
+    name_breaks: frozenset[str]
+    legal_forms: frozenset[str]  # folded words
+    body_words: frozenset[str]  # folded words
+
+
+@cache
+def names_lexicon() -> NamesLexicon:
+    """The names lexicon, loaded once."""
+    data = _load("names_lexicon.json")
+    titles = _folded(data, "titles")
+
+    def words_of(key: str) -> frozenset[str]:
+        return frozenset(w for phrase in _folded(data, key) for w in phrase.split())
+
+    return NamesLexicon(
+        titles=titles,
+        roles=frozenset(titles) | frozenset(_folded(data, "roles")),
+        not_person_verbs=frozenset(_folded(data, "not_person_verbs")),
+        honorifics=frozenset(_group(data, "honorifics")),
+        surnames=frozenset(_group(data, "surnames")),
+        folded_surnames=frozenset(_folded(data, "surnames")),
+        not_in_names=frozenset(_group(data, "not_in_names")),
+        place_nouns=frozenset(_group(data, "place_nouns")),
+        address_nouns=_folded(data, "address_nouns"),
+        role_prefixes=frozenset(_group(data, "role_prefixes")),
+        folded_role_prefixes=frozenset(_folded(data, "role_prefixes")),
+        name_breaks=frozenset(_group(data, "name_breaks")),
+        legal_forms=words_of("legal_forms"),
+        body_words=words_of("body_words"),
+    )
+
+
+@dataclass(frozen=True)
+class DocumentLayout:
+    """Outline words and signature-block marks of documents (``document_layout.json``)."""
+
+    sections: tuple[str, ...]  # as written, in order: regex alternatives (case ignored)
+    articles: tuple[str, ...]
+    references: tuple[str, ...]
+    stubs: tuple[str, ...]
+    sign_for: dict[str, str]  # mark as printed ("KT") → its words ("ký thay")
+
+
+@cache
+def document_layout() -> DocumentLayout:
+    """The document-layout words, loaded once."""
+    data = _load("document_layout.json")
+    outline = data["outline"]
+    return DocumentLayout(
+        sections=tuple(_group(outline, "sections")),
+        articles=tuple(_group(outline, "articles")),
+        references=tuple(_group(outline, "references")),
+        stubs=tuple(_group(outline, "stubs")),
+        sign_for={
+            str(mark): unicodedata.normalize("NFC", str(words))
+            for mark, words in data["sign_for"]["marks"].items()
+        },
     )
