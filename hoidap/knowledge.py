@@ -194,6 +194,7 @@ class TextWords:
     pointers: frozenset[str]
     not_a_quantity: frozenset[str]
     modifiers: frozenset[str]
+    function_syllables: frozenset[str]  # folded
 
 
 @cache
@@ -207,6 +208,7 @@ def text_words() -> TextWords:
         frozenset(fold(w) for w in follow["pointers"]),
         frozenset(w.lower() for w in examples["not_a_quantity"]),
         frozenset(w.lower() for w in examples["modifiers"]),
+        frozenset(fold(w) for w in data["function_syllables"]["words"]),
     )
 
 

@@ -31,73 +31,15 @@ from pathlib import Path
 from typing import Any
 
 # written in hoidap.vietnamese; re-exported: qa, ui and the benchmarks import them from here
+from hoidap.knowledge import text_words
 from hoidap.vietnamese import fold_diacritics
 from hoidap.vietnamese import has_diacritics as has_diacritics
 
 log = logging.getLogger(__name__)
 
-# Syllables that only shape a question ("bao nhiêu", "là gì", "như thế nào"): folded, since
-# they are matched against folded and accented questions alike.
-QUESTION_WORDS = frozenset(
-    [
-        "la",
-        "gi",
-        "nao",
-        "ai",
-        "dau",
-        "bao",
-        "nhieu",
-        "may",
-        "khi",
-        "sao",
-        "vi",
-        "tai",
-        "the",
-        "nhu",
-        "khong",
-        "co",
-        "duoc",
-        "nhung",
-        "cac",
-        "cua",
-        "va",
-        "thi",
-        "ma",
-        "o",
-        "trong",
-        "voi",
-        "cho",
-        "ve",
-        "da",
-        "dang",
-        "se",
-        "nay",
-        "do",
-        "kia",
-        "bi",
-        "de",
-        "tu",
-        "theo",
-        "ra",
-        "vao",
-        "len",
-        "mot",
-        "gom",
-        "boi",
-        "hay",
-        "hoac",
-        "nhat",
-        "nguoi",
-        "loai",
-        "dieu",
-        "viec",
-        "cai",
-        "nham",
-        "nen",
-        "sau",
-        "truoc",
-    ]
-)
+# Syllables that only shape a question ("bao nhiêu", "là gì", "như thế nào"), folded
+# (hoidap/data/text_words.json).
+QUESTION_WORDS = text_words().function_syllables
 _SYLLABLE = re.compile(r"\w+(?:[.,]\d+)*", re.UNICODE)
 _NOT_WORD = re.compile(r"^\W+$")
 STATE_FILE = "state.json"
