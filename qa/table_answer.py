@@ -2,11 +2,12 @@
 
 A financial statement row holds several figures: this quarter and last year's, the end of
 the period and its start. Quoting the row lets the reader pick the wrong one, and a model
-picks for them, often wrongly. Ingest keeps each row on one line with the table's header in
-the chunk's metadata (``ingest/layout.py``); here the question's row words are matched to a
-row label (folded, so OCR's slipped diacritics and questions typed without marks still
-match) and its period words ("cuối quý", "30/6/2025", "đầu năm", "quý II", "lũy kế 6
-tháng", "năm 2024") to a column header, and the answer is that one cell:
+picks for them, often wrongly. Ingest keeps each table chunk's rows as data beside its text
+(:class:`ingest.document.ChunkTable`, handed over as :attr:`Source.table`); here the
+question's row words are matched to a row label (folded, so OCR's slipped diacritics and
+questions typed without marks still match) and its period words ("cuối quý", "30/6/2025",
+"đầu năm", "quý II", "lũy kế 6 tháng", "năm 2024") to a column header, and the answer is
+that one cell:
 "Hàng tồn kho — 30/6/2025 VND: 7.047.730.548.255 [2]".
 """
 
@@ -138,22 +139,22 @@ def regrouped(figure: str, row: tuple[str, ...] = ()) -> str | None:
 
 
 def table_rows(sources: list[Source]) -> list[TableRow]:
-    """The rows of every retrieved table chunk, in retrieval order."""
+    """The rows of every retrieved table chunk, in retrieval order, read from the rows ingest
+    stored as data (:attr:`Source.table`); a passage without them is not a table's.
+
+    Rows of a single cell, without a label, or repeating the header are no row to answer.
+    """
     rows: list[TableRow] = []
     for number, source in enumerate(sources, start=1):
-        header = source.table_header
-        if not header:
+        table = source.table
+        if table is None or not table.header:
             continue
-        header_line = CELL_SEPARATOR.join(header).rstrip(" |")
-        lines = source.text.split("\n")
-        title = lines[0] if lines and CELL_SEPARATOR not in lines[0] else ""
-        for line in lines:
-            if CELL_SEPARATOR not in line or line.rstrip(" |") == header_line:
+        header_line = CELL_SEPARATOR.join(table.header).rstrip(" |")
+        for cells in table.rows:
+            line = CELL_SEPARATOR.join(cells)  # the row's line in the chunk's text
+            if len(cells) < 2 or not cells[0] or line.rstrip(" |") == header_line:
                 continue
-            cells = tuple(c.strip() for c in line.split(CELL_SEPARATOR.strip()))
-            if not cells or not cells[0]:
-                continue
-            rows.append(TableRow(cells[0], cells, tuple(header), number, line, title))
+            rows.append(TableRow(cells[0], cells, table.header, number, line, table.title))
     return rows
 
 
