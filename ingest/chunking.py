@@ -33,6 +33,7 @@ class Chunk:
     page: int | None
     heading: str | None
     table: Table | None = None  # the table whose rows this chunk holds (header first)
+    rows: tuple[int, ...] = ()  # which of the table's rows (indices into ``table.rows``)
 
 
 def _is_abbreviation(before: str) -> bool:
@@ -123,14 +124,18 @@ def _table_chunks(
     prefix = table.prefix()
     body = text[start : start + len(block.text)]
     spans: list[tuple[int, int]] = []
+    row_of: dict[int, int] = {}  # a span's start → its row's index in the table
     cursor = 0
     header_line = table.header_line() if any(table.header) else None
-    for line in body.split("\n"):
+    # the block's text is its header line (when the table has a header), then a line a row
+    first_row = 1 if header_line is not None else 0
+    for number, line in enumerate(body.split("\n")):
         line_start = start + cursor
         cursor += len(line) + 1
         if not line.strip() or (header_line is not None and line == header_line and not spans):
             continue
         spans.append((line_start, line_start + len(line)))
+        row_of[line_start] = number - first_row
     budget = max(size - len(prefix) - 1, size // 3)
     chunks: list[Chunk] = []
     for group in _pack(spans, budget, 0):
@@ -145,6 +150,7 @@ def _table_chunks(
                 block.page,
                 block.heading,
                 table,
+                tuple(row_of[a] for a, _ in group),
             )
         )
     return chunks

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from hoidap.errors import UserError
@@ -39,6 +40,16 @@ class Table:
     def row_lines(self) -> list[str]:
         return [render_cells(row) for row in self.rows]
 
+    def held(self, numbers: Sequence[int]) -> ChunkTable:
+        """The rows ``numbers`` (indices into :attr:`rows`) of this table, as one chunk holds
+        them: with the title and header, and each row's cells as its line shows them."""
+        return ChunkTable(
+            self.title,
+            self.header,
+            tuple(shown_cells(self.rows[n]) for n in numbers),
+            tuple(numbers),
+        )
+
     def header_line(self) -> str:
         return render_cells(self.header)
 
@@ -50,8 +61,9 @@ class Table:
         return "\n".join(lines)
 
 
-def render_cells(cells: tuple[str, ...] | list[str]) -> str:
-    """One row as one line; a "|" inside a cell would shift every later column, so it goes.
+def shown_cells(cells: Sequence[str]) -> tuple[str, ...]:
+    """A row's cells as its line shows them; a "|" inside a cell would shift every later
+    column, so it becomes "/", and runs of spaces become one.
 
     Empty cells keep their place (``a |  | b``) so columns stay countable from the left;
     trailing empty cells are dropped.
@@ -59,7 +71,66 @@ def render_cells(cells: tuple[str, ...] | list[str]) -> str:
     texts = [" ".join(c.replace("|", "/").split()) for c in cells]
     while texts and not texts[-1]:
         texts.pop()
-    return CELL_SEPARATOR.join(texts)
+    return tuple(texts)
+
+
+def render_cells(cells: Sequence[str]) -> str:
+    """One row as one line: its :func:`shown_cells` with :data:`CELL_SEPARATOR` between."""
+    return CELL_SEPARATOR.join(shown_cells(cells))
+
+
+@dataclass(frozen=True)
+class ChunkTable:
+    """The rows of a table that one chunk holds, as data: what an answerer reads a cell from.
+
+    A chunk's text is for the embedder, BM25 and the reader; a cell read back out of that
+    text by splitting on " | " depends on how the text was laid out. So ingest stores these
+    rows beside the text, in the chunk's metadata (:meth:`to_json`: the vector store keeps
+    only scalar values), and the retriever hands them to the answerers as they were.
+
+    ``rows`` are each row's :func:`shown_cells` (so a row's line is
+    ``CELL_SEPARATOR.join(cells)``, as it stands in the chunk's text); ``numbers`` are the
+    rows' indices in the whole table; ``header`` is the table's, as the loader read it.
+    """
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numbers: tuple[int, ...] = ()
+
+    def to_json(self) -> str:
+        """The compact JSON text kept in a chunk's metadata under ``"table"``."""
+        data = {
+            "title": self.title,
+            "header": list(self.header),
+            "rows": [list(row) for row in self.rows],
+            "numbers": list(self.numbers),
+        }
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: object) -> ChunkTable | None:
+        """The rows :meth:`to_json` wrote; ``None`` for anything else (a text chunk's ``""``,
+        or a chunk of an index written before tables were stored as data)."""
+        if not isinstance(raw, str) or not raw:
+            return None
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        header, rows, numbers = data.get("header"), data.get("rows"), data.get("numbers", [])
+        if not (isinstance(header, list) and isinstance(rows, list) and isinstance(numbers, list)):
+            return None
+        if not all(isinstance(row, list) for row in rows):
+            return None
+        return cls(
+            str(data.get("title") or ""),
+            tuple(str(c) for c in header),
+            tuple(tuple(str(c) for c in row) for row in rows),
+            tuple(int(n) for n in numbers if isinstance(n, int)),
+        )
 
 
 @dataclass(frozen=True)

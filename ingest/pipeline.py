@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import logging
 import os
 import time
@@ -45,9 +44,10 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 
-# bump when a loader change reads the same bytes into other text (tables, OCR, pdfium):
-# every file is then re-read once on its next ingest
-READER_VERSION = 3  # 3: figure columns a mark cannot merge, labels above their figures
+# bump when a loader change reads the same bytes into other chunks (their text: tables, OCR,
+# pdfium; or their metadata): every file is then re-read once on its next ingest
+# 3: figure columns a mark cannot merge, labels above their figures
+READER_VERSION = 4  # 4: a table chunk keeps its rows as data ("table"), not only its header
 
 
 class IngestBusyError(UserError):
@@ -306,9 +306,9 @@ def _prepare(
                 "start": c.start,
                 "end": c.end,
                 "sha256": sha256,
-                "table_header": json.dumps(list(c.table.header), ensure_ascii=False)
-                if c.table is not None
-                else "",
+                # the rows this chunk holds, as data (ingest.document.ChunkTable): the
+                # answerers read cells from it, never by splitting the text again
+                "table": c.table.held(c.rows).to_json() if c.table is not None else "",
             },
         )
         for c in pieces

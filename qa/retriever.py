@@ -7,7 +7,6 @@ restored from the corpus's own vocabulary (the dense model barely understands fo
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hoidap.settings import Settings
+from ingest.document import ChunkTable
 from qa.types import Source
 from store.index import Index
 from store.lexical import fold_diacritics, has_diacritics
@@ -88,17 +88,6 @@ def fuse_convex(scored: list[dict[str, float]], weights: list[float]) -> dict[st
     return fused
 
 
-def _table_header(meta: dict[str, Any]) -> tuple[str, ...] | None:
-    raw = meta.get("table_header")
-    if not raw:
-        return None
-    try:
-        cells = json.loads(str(raw))
-    except ValueError:
-        return None
-    return tuple(str(c) for c in cells) if isinstance(cells, list) else None
-
-
 def _to_source(cid: str, score: float, text: str, meta: dict[str, Any]) -> Source:
     page = meta.get("page")
     return Source(
@@ -111,7 +100,7 @@ def _to_source(cid: str, score: float, text: str, meta: dict[str, Any]) -> Sourc
         heading=str(meta.get("heading") or "") or None,
         start=meta.get("start"),
         end=meta.get("end"),
-        table_header=_table_header(meta),
+        table=ChunkTable.from_json(meta.get("table")),
     )
 
 
@@ -233,7 +222,7 @@ class HybridRetriever:
             _to_source(cid, fused[cid], *known[cid])
             for cid in below
             if cid in known
-            and known[cid][1].get("table_header")
+            and known[cid][1].get("table")
             and not carries_instructions(known[cid][0])
         ]
         return Retrieval(

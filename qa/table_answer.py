@@ -2,11 +2,12 @@
 
 A financial statement row holds several figures: this quarter and last year's, the end of
 the period and its start. Quoting the row lets the reader pick the wrong one, and a model
-picks for them, often wrongly. Ingest keeps each row on one line with the table's header in
-the chunk's metadata (``ingest/layout.py``); here the question's row words are matched to a
-row label (folded, so OCR's slipped diacritics and questions typed without marks still
-match) and its period words ("cuối quý", "30/6/2025", "đầu năm", "quý II", "lũy kế 6
-tháng", "năm 2024") to a column header, and the answer is that one cell:
+picks for them, often wrongly. Ingest keeps each table chunk's rows as data beside its text
+(:class:`ingest.document.ChunkTable`, handed over as :attr:`Source.table`); here the
+question's row words are matched to a row label (folded, so OCR's slipped diacritics and
+questions typed without marks still match) and its period words ("cuối quý", "30/6/2025",
+"đầu năm", "quý II", "lũy kế 6 tháng", "năm 2024") to a column header, and the answer is
+that one cell:
 "Hàng tồn kho — 30/6/2025 VND: 7.047.730.548.255 [2]".
 """
 
@@ -15,16 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from hoidap.vietnamese import dates_in, fold, fold_diacritics, years_in
 from ingest.document import CELL_SEPARATOR
 from qa.answer_types import classify
 from qa.types import ABSTAIN_MESSAGE, Answer, Source
-from store.lexical import QUESTION_WORDS, fold_diacritics, syllables
+from store.lexical import QUESTION_WORDS, syllables
 
 _FIGURE = re.compile(r"^\(?-?\s*\d[\d .,]*\d\)?$")
-_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})(?!\d)")
-_DATE_WORDS = re.compile(r"ngay (\d{1,2}) thang (\d{1,2}) nam ((?:19|20)\d{2})")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 # a row label's numbering, formula and note reference: "IV.", "1.", "B.", "a)", "(*)",
 # "(100=110+120)", "V.22" (a text layer sets the "Thuyết minh" code right after the label)
 _LABEL_NOISE = re.compile(
@@ -82,7 +80,9 @@ def is_figure(cell: str) -> bool:
 
     Not :func:`ingest.layout.is_figure` (which qa may not import): that one also takes an en
     dash for a minus and a space before the closing bracket, and refuses "(-1.234)", which
-    this one takes. Making them one would change which cells are figures, so they stay two.
+    this one takes. Making them one would change which cells are figures, so they stay two
+    (they agree on every cell of the shared Markdown reports' tables: the forms they part on
+    are the ones page layouts and OCR print).
     """
     text = cell.strip()
     return bool(_FIGURE.match(text)) and sum(ch.isdigit() for ch in text) >= 4
@@ -100,6 +100,11 @@ def well_formed(figure: str) -> bool:
     OCR drops and doubles dots ("3.71143474500232" for 3.711.347.500.232): a figure whose
     groups are broken cannot be trusted digit for digit, and a wrong figure stated as an
     answer is the worst answer there is.
+
+    Not :func:`hoidap.vietnamese.parse_figure` (an unbroken figure): that one reads a
+    statement line's integer, so it refuses a ratio's decimals ("46,08", "10.712,36") and a
+    figure whose opening bracket OCR lost ("1 460 346 262)"), which a cell stated as it is
+    may hold: 34 cells of the shared reports' tables are judged differently by the two.
     """
     return bool(_WELL_FORMED.match(" ".join(figure.split())))
 
@@ -114,7 +119,9 @@ def regrouped(figure: str, row: tuple[str, ...] = ()) -> str | None:
     after the first then still holds a multiple of three digits, so no digit is lost and
     the separator's place is certain. A run that could also be two cells glued together
     ("100.451372.183.676.511") is refused: the figure may not have more digits than the
-    longest well-formed figure of its row.
+    longest well-formed figure of its row. (:func:`hoidap.vietnamese.parse_figure` reads a
+    broken figure's digits whatever broke it, for a statement identity to confirm; a cell
+    stated alone has no identity to check it, so only a certainly lost separator is put back.)
 
     Args:
         row: the row's cells, to compare the figure's length with its neighbours'.
@@ -138,33 +145,37 @@ def regrouped(figure: str, row: tuple[str, ...] = ()) -> str | None:
 
 
 def table_rows(sources: list[Source]) -> list[TableRow]:
-    """The rows of every retrieved table chunk, in retrieval order."""
+    """The rows of every retrieved table chunk, in retrieval order, read from the rows ingest
+    stored as data (:attr:`Source.table`); a passage without them is not a table's.
+
+    Rows of a single cell, without a label, or repeating the header are no row to answer.
+    """
     rows: list[TableRow] = []
     for number, source in enumerate(sources, start=1):
-        header = source.table_header
-        if not header:
+        table = source.table
+        if table is None or not table.header:
             continue
-        header_line = CELL_SEPARATOR.join(header).rstrip(" |")
-        lines = source.text.split("\n")
-        title = lines[0] if lines and CELL_SEPARATOR not in lines[0] else ""
-        for line in lines:
-            if CELL_SEPARATOR not in line or line.rstrip(" |") == header_line:
+        header_line = CELL_SEPARATOR.join(table.header).rstrip(" |")
+        for cells in table.rows:
+            line = CELL_SEPARATOR.join(cells)  # the row's line in the chunk's text
+            if len(cells) < 2 or not cells[0] or line.rstrip(" |") == header_line:
                 continue
-            cells = tuple(c.strip() for c in line.split(CELL_SEPARATOR.strip()))
-            if not cells or not cells[0]:
-                continue
-            rows.append(TableRow(cells[0], cells, tuple(header), number, line, title))
+            rows.append(TableRow(cells[0], cells, table.header, number, line, table.title))
     return rows
 
 
-def _dates(folded: str) -> set[tuple[int, int, int]]:
-    found = {(int(d), int(m), int(y)) for d, m, y in _DATE.findall(folded)}
-    found |= {(int(d), int(m), int(y)) for d, m, y in _DATE_WORDS.findall(folded)}
-    return found
+_QUARTER = re.compile(r"\bquy\s*(0?[1-4]|i{1,3}|iv)\b")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 def _quarter(folded: str) -> int | None:
-    match = re.search(r"\bquy\s*(0?[1-4]|i{1,3}|iv)\b", folded)
+    """The quarter a folded text names as "quý II" / "quý 2", or ``None``.
+
+    Not :func:`hoidap.vietnamese.quarter_in`, which also reads "quí" and "Q2": column headers
+    such as "Quí IV năm trước" or "Q2/2025" then name a quarter, which moves the column
+    scores below (a change of answers, for its own commit), so this stays the narrower one.
+    """
+    match = _QUARTER.search(folded)
     if not match:
         return None
     token = match.group(1)
@@ -186,12 +197,10 @@ class _Period:
 
     @classmethod
     def of(cls, text: str) -> _Period:
-        folded = " ".join(fold_diacritics(text).split())
-        dates = _dates(folded)
-        years = {int(y) for y in _YEAR.findall(folded)}
+        folded = fold(text)
         return cls(
-            frozenset(dates),
-            frozenset(years),
+            frozenset((d.day, d.month, d.year) for d in dates_in(folded)),
+            frozenset(years_in(folded)),
             _quarter(folded),
             bool(re.search(r"\bcuoi (quy|ky|nam|giai doan)|\bso cuoi", folded)),
             bool(re.search(r"(?<!thang )\bdau (nam|ky|quy)|\bso dau", folded)),
@@ -271,7 +280,7 @@ def find_cell(question: str, sources: list[Source]) -> CellAnswer | None:
     two of them): "Hàng tồn kho" for "Hàng tồn kho của Vinamilk tại ngày 30/6/2025", never
     "Dự phòng giảm giá hàng tồn kho". Among rows that fit, the longest label wins.
     """
-    folded_question = " ".join(fold_diacritics(question).split())
+    folded_question = fold(question)
     if _CHANGE.search(folded_question) or classify(question).kind not in _FIGURE_KINDS:
         return None  # "vì sao…", "ai…", "khi nào…": not a cell; a change: two cells
     rows = table_rows(sources)

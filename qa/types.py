@@ -6,12 +6,19 @@ from dataclasses import asdict, dataclass, field, replace
 
 from qa.reasons import Reason, Why
 
+from ingest.document import ChunkTable
+
 ABSTAIN_MESSAGE = "Không tìm thấy thông tin này trong tài liệu."
 
 
 @dataclass(frozen=True)
 class Source:
-    """One retrieved passage, numbered by its position in :attr:`Answer.sources` (1-based)."""
+    """One retrieved passage, numbered by its position in :attr:`Answer.sources` (1-based).
+
+    A passage of a table carries its rows as data in ``table`` (what ingest stored beside
+    the text); ``table_header`` is that table's header, kept for the callers that only
+    need the header (the prompt, the LangChain metadata).
+    """
 
     source: str
     title: str
@@ -22,8 +29,15 @@ class Source:
     heading: str | None = None
     start: int | None = None
     end: int | None = None
-    # the column headers of the table whose rows this passage holds (ingest/layout.py)
+    # the column headers of the table whose rows this passage holds; given ``table``, its
+    # header unless set
     table_header: tuple[str, ...] | None = None
+    # the rows of the table this passage holds, each its cells (ingest.document.ChunkTable)
+    table: ChunkTable | None = None
+
+    def __post_init__(self) -> None:
+        if self.table is not None and self.table_header is None:
+            object.__setattr__(self, "table_header", self.table.header)
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.chunking import chunk_document
-from ingest.document import LoadedDocument
+from ingest.document import CELL_SEPARATOR, ChunkTable, LoadedDocument, Table, shown_cells
 from ingest.layout import Word, group_lines, split_cells, words_to_blocks
 from ingest.loaders import LoadOptions, load
 from tests.report_files import (
@@ -58,6 +58,40 @@ def test_every_chunk_of_a_table_starts_with_its_title_and_header(tmp_path: Path,
         assert lines[1].endswith("30/6/2025 | 1/1/2025")
         for line in lines[2:]:
             assert line.split(" | ")[0] in {row[0] for row in ROWS}  # whole rows only
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_each_chunk_of_a_table_holds_its_own_rows_as_data(tmp_path: Path, kind: str) -> None:
+    """What a chunk stores in its metadata: the rows its text shows, each its cells and its
+    place in the table, every row of the table in exactly one chunk."""
+    document = load(WRITERS[kind](tmp_path / f"bao-cao.{kind}"), LoadOptions(ocr="off"))
+
+    balance_sheet = tables(document)[0]
+    chunks = [c for c in chunk_document(document, size=160, overlap=1) if c.table is balance_sheet]
+
+    held = [number for chunk in chunks for number in chunk.rows]
+    assert held == list(range(len(balance_sheet.rows)))
+    for chunk in chunks:
+        data = ChunkTable.from_json(balance_sheet.held(chunk.rows).to_json())
+        assert data is not None
+        assert (data.title, data.header) == (balance_sheet.title, balance_sheet.header)
+        assert data.numbers == chunk.rows
+        lines = chunk.text.split("\n")
+        assert [CELL_SEPARATOR.join(cells) for cells in data.rows] == lines[2:]
+        for cells, number in zip(data.rows, data.numbers, strict=True):
+            assert cells == shown_cells(balance_sheet.rows[number])
+
+
+def test_stored_rows_are_the_cells_as_the_line_shows_them() -> None:
+    table = Table("Bảng", ("Chỉ tiêu", "Số cuối kỳ"), (("Phải trả |  khác", "1.000", "", ""),))
+
+    data = table.held([0])
+
+    assert data.rows == (("Phải trả / khác", "1.000"),)
+    assert CELL_SEPARATOR.join(data.rows[0]) == table.row_lines()[0]
+    assert ChunkTable.from_json(data.to_json()) == data
+    for stored in ("", "[]", "{", '["Chỉ tiêu"]', '{"header": "x", "rows": []}'):
+        assert ChunkTable.from_json(stored) is None  # a text chunk, or not this format
 
 
 def test_group_headers_name_both_columns_under_them(tmp_path: Path) -> None:

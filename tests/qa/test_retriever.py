@@ -57,3 +57,32 @@ def test_a_question_finds_the_passage_whose_marks_ocr_slipped(
     dense side finds the passage by itself."""
     assert reports.folded_weight > 0
     assert _rank(reports, question) == 0
+
+
+def test_a_table_passage_comes_with_its_rows_as_data(tmp_path: Path) -> None:
+    """The retriever hands over the rows ingest stored with the chunk (its metadata), so no
+    answerer has to split the passage's text back into cells."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "bang.md").write_text(
+        "# Báo cáo quý\n\nBẢNG CÂN ĐỐI KẾ TOÁN\n\n"
+        "| Chỉ tiêu | Mã số | 30/6/2025 | 1/1/2025 |\n|---|---|---|---|\n"
+        "| Hàng tồn kho | 140 | 901.220.117.004 | 877.301.554.120 |\n"
+        "| Tổng cộng tài sản | 270 | 9.870.552.301.447 | 9.650.118.004.335 |\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path / "data")
+    assert len(ingest([folder], settings=settings).added) == 1
+
+    found = HybridRetriever(get_index(settings), settings).retrieve("Hàng tồn kho", k=3)
+
+    tables = [s for s in found.sources if s.table is not None]
+    assert len(tables) == 1
+    table = tables[0].table
+    assert table is not None
+    assert table.header == ("Chỉ tiêu", "Mã số", "30/6/2025", "1/1/2025")
+    assert tables[0].table_header == table.header
+    assert table.rows[0] == ("Hàng tồn kho", "140", "901.220.117.004", "877.301.554.120")
+    assert table.numbers == (0, 1)
+    for cells in table.rows:
+        assert " | ".join(cells) in tables[0].text.split("\n")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.document import CELL_SEPARATOR, Table
 from ingest.pipeline import ingest
 from qa.api import answer
 from qa.table_answer import regrouped, table_answer, well_formed
@@ -95,7 +96,29 @@ def test_a_period_no_column_has_abstains(statements) -> None:  # type: ignore[no
 
 
 def source(text: str, header: tuple[str, ...]) -> Source:
-    return Source("bctc.pdf", "BCTC", 4, "c1", 1.0, text, table_header=header)
+    """A retrieved chunk of a table as ingest stores it: ``text`` (a title line without
+    cells, then one line a row) and the same rows as data, which the answerer reads."""
+    lines = text.split("\n")
+    title = lines[0] if CELL_SEPARATOR not in lines[0] else ""
+    rows = tuple(tuple(c.strip() for c in line.split("|")) for line in lines if "|" in line)
+    table = Table(title, header, rows).held(range(len(rows)))
+    return Source("bctc.pdf", "BCTC", 4, "c1", 1.0, text, table=table)
+
+
+def test_a_passage_without_its_rows_as_data_is_no_table() -> None:
+    """Rows are read from the stored data, never from the text: a chunk of an index built
+    before tables were stored as data is left to the other answerers until re-ingested."""
+    header = ("Chỉ tiêu", "Quý II năm 2025", "Quý II năm 2024")
+    text = "Kết quả kinh doanh\nChi phí bán hàng | 3.402.118.663.905 | 3.285.770.415.332"
+    question = "Chi phí bán hàng quý II năm 2025 là bao nhiêu?"
+    typed = source(text, header)
+    assert typed.table_header == header
+    result = table_answer(question, [typed])
+    assert result is not None and "3.402.118.663.905 [1]" in result.text
+    assert result.quotes == ["Chi phí bán hàng | 3.402.118.663.905 | 3.285.770.415.332"]
+
+    text_only = Source("bctc.pdf", "BCTC", 4, "c1", 1.0, text, table_header=header)
+    assert table_answer(question, [text_only]) is None
 
 
 def test_an_ocr_damaged_figure_is_not_stated() -> None:
