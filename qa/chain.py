@@ -138,11 +138,15 @@ class TableFirstAnswerer:
         self.name = self.inner.name
 
     def __call__(self, found: Retrieval) -> Answer:
-        cell = table_answer(found.question, found.sources, found.table_candidates)
+        cell = table_answer(
+            found.question, found.sources, found.table_candidates, kind=found.asked.kind
+        )
         return cell if cell is not None else not_a_row(self.inner(found), found.asked)
 
     def stream(self, found: Retrieval) -> Iterator[str | Answer]:
-        cell = table_answer(found.question, found.sources, found.table_candidates)
+        cell = table_answer(
+            found.question, found.sources, found.table_candidates, kind=found.asked.kind
+        )
         if cell is not None:
             yield cell.text
             yield cell

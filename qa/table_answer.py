@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from hoidap.vietnamese import dates_in, fold, fold_diacritics, years_in
 from ingest.document import CELL_SEPARATOR
-from qa.answer_types import classify
+from qa.answer_types import AnswerType, classify
 from qa.types import ABSTAIN_MESSAGE, Answer, Source
 from store.lexical import QUESTION_WORDS, syllables
 
@@ -273,7 +273,9 @@ def _row_score(question_words: set[str], label: list[str]) -> tuple[float, int]:
     return hits / len(label), hits
 
 
-def find_cell(question: str, sources: list[Source]) -> CellAnswer | None:
+def find_cell(
+    question: str, sources: list[Source], kind: AnswerType | None = None
+) -> CellAnswer | None:
     """The cell a question asks for, when a retrieved table row is clearly its subject.
 
     A row is taken only when nearly all of its label's words are in the question (at least
@@ -281,7 +283,8 @@ def find_cell(question: str, sources: list[Source]) -> CellAnswer | None:
     "Dự phòng giảm giá hàng tồn kho". Among rows that fit, the longest label wins.
     """
     folded_question = fold(question)
-    if _CHANGE.search(folded_question) or classify(question).kind not in _FIGURE_KINDS:
+    kind = kind or classify(question)
+    if _CHANGE.search(folded_question) or kind.kind not in _FIGURE_KINDS:
         return None  # "vì sao…", "ai…", "khi nào…": not a cell; a change: two cells
     rows = table_rows(sources)
     if not rows:
@@ -364,7 +367,11 @@ def _column_name(row: TableRow, column: int) -> str:
 
 
 def table_answer(
-    question: str, sources: list[Source], candidates: list[Source] | None = None
+    question: str,
+    sources: list[Source],
+    candidates: list[Source] | None = None,
+    *,
+    kind: AnswerType | None = None,
 ) -> Answer | None:
     """An :class:`Answer` quoting one cell, an abstention for a row without that figure,
     or ``None`` when no retrieved table row is the question's subject.
@@ -372,10 +379,12 @@ def table_answer(
     Args:
         candidates: table passages ranked below ``sources``; one that holds the asked row is
             added to the answer's sources (and cited by its number there).
+        kind: what the question asks for, when the chain has read it already.
     """
-    found = find_cell(question, sources)
+    kind = kind or classify(question)
+    found = find_cell(question, sources, kind)
     if found is None and candidates:
-        found = find_cell(question, [*sources, *candidates])
+        found = find_cell(question, [*sources, *candidates], kind)
         if found is not None:
             extra = candidates[found.row.source_number - len(sources) - 1]
             sources = [*sources, extra]

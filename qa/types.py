@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
-from qa.reasons import Reason, Why
-
 from ingest.document import ChunkTable
+from qa.reasons import Reason, Why
 
 ABSTAIN_MESSAGE = "Không tìm thấy thông tin này trong tài liệu."
 
