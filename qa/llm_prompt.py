@@ -173,9 +173,16 @@ class TableParts:
 def table_parts(source: Source) -> TableParts | None:
     """The title, header line and rows of a table passage (``None`` for running text).
 
-    A table chunk is its title (a line without cells, when the table has one), its header
-    line, then one row per line with " | " between cells (``ingest/chunking.py``).
+    A table passage carries its rows as data (``Source.table``); a passage built without
+    them (by hand, or from an index written before tables were stored) is read from its
+    text: its title (a line without cells), its header line, then one row per line with
+    " | " between cells (``ingest/chunking.py``).
     """
+    if source.table is not None:
+        table = source.table
+        header = render_cells(table.header)
+        rows = [CELL_SEPARATOR.join(row) for row in table.rows]
+        return TableParts(table.title, header, [r for r in rows if r.strip()])
     if not source.table_header:
         return None
     header = render_cells(tuple(source.table_header))
