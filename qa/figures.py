@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from hoidap.vietnamese import format_figure, format_number
+from qa.statement_lines import locate, period_label, reports_asked
 from qa.types import Answer, Figure
 
 if TYPE_CHECKING:
@@ -39,13 +40,12 @@ def statement_figures(
     """The asked line's figures in every report the answer covers, every stated period."""
     from qa.finance_question import PeriodAsk
     from qa.question import asked as reading
-    from qa.statement_answer import _locate, period_label
 
     question = found.question if found is not None else answer.question
     asked = reading(found.asked if found is not None else None, question).finance
     if asked.intent not in _LINE_INTENTS or asked.outside:
         return []
-    docs = statements._documents(question, found) or []
+    docs = reports_asked(statements.index.statements.all(), question, found) or []
     cited = {s.source: n for n, s in reversed(list(enumerate(answer.sources, 1)))}
     ask = asked.period
     if asked.intent in ("change", "analysis") and ask.role in ("start", "prior"):
@@ -55,7 +55,7 @@ def statement_figures(
         citation = cited.get(doc.name, cited.get(doc.source))
         if citation is None:
             continue  # the answer states nothing of this report
-        hit, _ = _locate(doc, asked.targets, ask)
+        hit, _ = locate(doc, asked.targets, ask)
         if hit is None:
             continue
         company = doc.card.company or doc.name

@@ -10,9 +10,6 @@ place on a line goes on to the passages.
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass, replace
-from datetime import date
 
 from hoidap.knowledge import Ratio, concepts, phrases, ratios, statement_templates
 from hoidap.vietnamese import fold, format_figure, format_number
@@ -20,206 +17,34 @@ from qa.finance_question import (
     FinanceQuestion,
     PeriodAsk,
     Target,
-    close_targets,
-    finance_words,
 )
 from qa.question import asked as reading
 from qa.reasons import Reason, Why, why
-from qa.retriever import Retrieval, entity_terms
+from qa.retriever import Retrieval
+from qa.statement_lines import (
+    FoundCell,
+    by_concept,
+    day_text,
+    line_name,
+    lines_of,
+    locate,
+    period_label,
+    reports_asked,
+    status_note,
+    with_status,
+)
 from qa.types import ABSTAIN_MESSAGE, Answer, Source
 from store.index import Index
 from store.statements import (
     DERIVED,
     RECOVERED,
-    VERIFIED,
-    Cell,
     DocumentStatements,
     Line,
-    Period,
     Statement,
 )
 
 log = logging.getLogger(__name__)
 NAME = "statements"
-MAX_DOCUMENTS = 12
-
-
-@dataclass(frozen=True)
-class _Found:
-    doc: DocumentStatements
-    statement: Statement
-    line: Line
-    column: int
-
-    @property
-    def cell(self) -> Cell:
-        return self.line.cells[self.column]
-
-    @property
-    def period(self) -> Period:
-        return self.statement.periods[self.column]
-
-
-def _day(iso: str | None) -> str:
-    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
-
-
-def period_label(period: Period) -> str:
-    if period.role in ("end", "start"):
-        word = "đầu kỳ" if period.role == "start" else "cuối kỳ"
-        return f"{word}, ngày {_day(period.end)}" if period.end else word
-    if not period.end:
-        return period.header
-    end = date.fromisoformat(period.end)
-    if period.months == 3:
-        return f"quý {(end.month - 1) // 3 + 1}/{end.year}"
-    if period.months and period.months >= 12:
-        return f"năm {end.year} (12 tháng đến {_day(period.end)})"
-    if period.months:
-        return f"{period.months} tháng đến {_day(period.end)}"
-    return f"kỳ kết thúc {_day(period.end)}"
-
-
-def _status_note(found: _Found) -> str:
-    cell = found.cell
-    if cell.status == VERIFIED and cell.check:
-        return f"đã đối chiếu: {cell.check}"
-    if cell.status == DERIVED:
-        return f"dòng này trống trong báo cáo; tính từ đẳng thức {cell.check} (derived)"
-    if cell.status == RECOVERED:
-        return (
-            f"số đọc được là '{cell.text}' nhưng đẳng thức {cell.check} cho "
-            f"{format_figure(cell.value or 0)}; dùng số theo đẳng thức (recovered)"
-        )
-    return ""
-
-
-def with_status(answer: Answer, status: str) -> Answer:
-    """``answer`` with how its figure was checked (:func:`_status_note`) said last, in
-    parentheses: what to know about the figure, not a reason it is or is not given."""
-    if not status:
-        return answer
-    note = f"{answer.note} ({status})" if answer.note else f"({status})"
-    return replace(answer, note=note)
-
-
-def _line_name(line: Line) -> str:
-    return f"{line.name} (mã số {line.code})" if line.code else line.name
-
-
-def _pick_column(
-    statement: Statement, ask: PeriodAsk, doc: DocumentStatements
-) -> tuple[int | None, Why | None]:
-    """The column the question asks for, or None with the reason (a column may come with
-    one too: the report holds a shorter period than the one asked)."""
-    periods = list(statement.periods)
-    indices = list(range(len(periods)))
-    if not indices:
-        return None, None
-    if statement.kind == "balance_sheet" or all(p.role in ("end", "start") for p in periods):
-        if ask.dates:
-            hit = [i for i in indices if periods[i].end in ask.dates]
-            if hit:
-                return hit[0], None
-        want = "start" if ask.role == "start" else "end"
-        hit = [i for i in indices if periods[i].role == want]
-        if ask.years and ask.role != "start":
-            latest = max(ask.years)
-            dated = [i for i in indices if int((periods[i].end or "0")[:4]) == latest]
-            dated = sorted(dated, key=lambda i: periods[i].end or "", reverse=True)
-            # the balance on 1/1 of the next year is the one at the end of the year asked
-            turn = [i for i in indices if (periods[i].end or "") == f"{latest + 1}-01-01"]
-            if dated and not (turn and (periods[dated[0]].end or "").endswith("-01-01")):
-                return dated[0], None
-            if turn:
-                return turn[0], None
-            if any(p.end for p in periods):
-                cover = ", ".join(period_label(p) for p in periods)
-                return None, why(Reason.BALANCE_NOT_COVERED, year=latest, columns=cover)
-        return (hit[0] if hit else 0), None
-    current = [i for i in indices if periods[i].role == "current"]
-    prior = [i for i in indices if periods[i].role == "prior"]
-    pool = prior if ask.role == "prior" else current
-    report_year = int(doc.card.period_end[:4]) if doc.card.period_end else None
-    if ask.years:
-        wanted = set(ask.years)
-        pool = [i for i in indices if int((periods[i].end or "0")[:4]) in wanted]
-        if not pool:
-            cover = ", ".join(sorted({period_label(periods[i]) for i in indices}))
-            years = ", ".join(map(str, ask.years))
-            return None, why(Reason.PERIOD_NOT_COVERED, years=years, periods=cover)
-        if ask.role != "prior" and report_year in wanted:
-            pool = [i for i in pool if periods[i].role == "current"] or pool
-    if not pool:
-        pool = indices
-    if ask.months == 3 or ask.quarter:
-        quarter = [i for i in pool if periods[i].months == 3]
-        if quarter:
-            return quarter[0], None
-    if ask.cumulative or (ask.months and ask.months > 3):
-        longest = max(pool, key=lambda i: periods[i].months or 0)
-        note = None
-        months = periods[longest].months or 0
-        if ask.months and months and months < ask.months:
-            note = why(Reason.SHORTER_PERIOD, period=period_label(periods[longest]))
-        return longest, note
-    own = doc.card.period_months
-    same = [i for i in pool if periods[i].months == own]
-    return (same[0] if same else pool[0]), None
-
-
-def lines_of(
-    doc: DocumentStatements, target: Target, *, or_concept: bool = False
-) -> list[tuple[Statement, Line]]:
-    """The report's lines a target names (same family, statement and key); with
-    ``or_concept``, when it has none, its lines of the target's concept."""
-    found = []
-    for statement in doc.statements:
-        if statement.kind != target.kind or statement.family != target.family:
-            continue
-        line = statement.line(target.key)
-        if line is not None:
-            found.append((statement, line))
-    if not found and or_concept and target.concept:
-        return _by_concept(doc, target.concept)
-    return found
-
-
-def _by_concept(doc: DocumentStatements, concept: str) -> list[tuple[Statement, Line]]:
-    return [(s, line) for s in doc.statements for line in s.lines if line.concept == concept]
-
-
-def _locate(
-    doc: DocumentStatements, targets: tuple[Target, ...], ask: PeriodAsk
-) -> tuple[_Found | None, Why | None]:
-    """The first asked line this report has a stated figure for, in the asked column."""
-    reason = None
-    for target in close_targets(targets, 6):
-        for statement, line in lines_of(doc, target, or_concept=True):
-            column, said = _pick_column(statement, ask, doc)
-            if column is None:
-                return None, said
-            if column < len(line.cells) and line.cells[column].stated:
-                return _Found(doc, statement, line, column), said
-            if column < len(line.cells) and line.cells[column].value is not None:
-                reason = why(Reason.FIGURE_CONTRADICTED, line=_line_name(line))
-    return None, reason
-
-
-_PUNCTUATION = re.compile(r"[^\w\s]")
-
-
-def distinctive_name(company: str | None) -> str:
-    """A company's own words, folded, without its legal form and generic words, the first
-    three at most: "Công ty Cổ phần Tập đoàn Hòa Phát" → "hoa phat"; two words at least."""
-    if not company:
-        return ""
-    folded = " " + fold(_PUNCTUATION.sub(" ", company)) + " "
-    for generic in sorted(phrases("report.generic_name_words"), key=len, reverse=True):
-        folded = folded.replace(f" {generic} ", " ")
-    words = folded.split()
-    # the first three words name it ("thiết bị điện …"); a question need not say them all
-    return " ".join(words[:3]) if len(words) >= 2 else ""
 
 
 class StatementAnswerer:
@@ -228,43 +53,11 @@ class StatementAnswerer:
     def __init__(self, index: Index) -> None:
         self.index = index
 
-    # scope ---------------------------------------------------------------------------
-    def _documents(self, question: str, found: Retrieval | None) -> list[DocumentStatements] | None:
-        """The reports a question is about: those it names (company, ticker, file); else,
-        when the passage retrieval ranks first is a statement's, every report with
-        statements (several companies: a line each); else none — the question is about
-        another kind of document, and the passages answer it."""
-        library = self.index.statements.all()
-        if found is not None and found.scope is not None:  # the question's scope first
-            library = {source: doc for source, doc in library.items() if source in found.scope}
-        if not library:
-            return None
-        # "ROE", "EBITDA", "LNST": finance words, not names of a company
-        terms = [t for t in entity_terms(question) if t not in finance_words()]
-        named = []
-        asked = f" {fold(question)} "
-        for doc in library.values():
-            names = fold(
-                " ".join(filter(None, [doc.card.company, doc.card.ticker, doc.name, doc.title]))
-            )
-            if any(t in names.replace("-", " ").split() or t in names for t in terms):
-                named.append(doc)
-            elif (own := distinctive_name(doc.card.company)) and f" {own} " in asked:
-                named.append(doc)  # "… của Hòa Phát": the company's own words
-        if named:
-            return named
-        by_name = {doc.name: doc for doc in library.values()} | library
-        if found is not None and found.sources:
-            if found.sources[0].source not in by_name:
-                return []
-            if terms:
-                # a name the report cards lack ("Vinamilk" in a report of "Công ty Cổ phần
-                # Sữa Việt Nam"): retrieval kept the documents holding it
-                ranked = [by_name[s.source] for s in found.sources if s.source in by_name]
-                return list({doc.source: doc for doc in ranked}.values())
-        elif terms and len(library) > 1:
-            return []  # a name no statement has: another document's question
-        return list(library.values())[:MAX_DOCUMENTS]
+    def _documents(
+        self, question: str, found: Retrieval | None
+    ) -> list[DocumentStatements] | None:
+        """The reports a question is about (:func:`qa.statement_lines.reports_asked`)."""
+        return reports_asked(self.index.statements.all(), question, found)
 
     # sources -------------------------------------------------------------------------
     def _source(self, doc: DocumentStatements, line: Line | None, evidence: str = "") -> Source:
@@ -355,7 +148,7 @@ class StatementAnswerer:
         ask = asked.period
         if asked.intent in ("change", "analysis") and ask.role in ("start", "prior"):
             ask = PeriodAsk(None, ask.months, ask.cumulative, ask.quarter, ask.years, ask.dates)
-        found, said = _locate(doc, asked.targets, ask)
+        found, said = locate(doc, asked.targets, ask)
         if found is None:
             return self._abstain(asked, doc, said) if said else None
         if asked.intent in ("change", "analysis"):
@@ -367,15 +160,15 @@ class StatementAnswerer:
         answer = Answer(ABSTAIN_MESSAGE, True, [self._source(doc, None)], asked.text, NAME)
         return answer.because(because)
 
-    def _unit(self, found: _Found) -> str:
+    def _unit(self, found: FoundCell) -> str:
         return found.statement.unit or "VND"
 
-    def _line(self, asked: FinanceQuestion, found: _Found, because: Why | None) -> Answer:
+    def _line(self, asked: FinanceQuestion, found: FoundCell, because: Why | None) -> Answer:
         sources: list[Source] = []
         n = self._cite(sources, self._source(found.doc, found.line))
         value = format_figure(found.cell.value or 0)
         parts = [
-            f"{_line_name(found.line)}, {period_label(found.period)}: {value} {self._unit(found)} [{n}]."  # noqa: E501
+            f"{line_name(found.line)}, {period_label(found.period)}: {value} {self._unit(found)} [{n}]."  # noqa: E501
         ]
         others = [
             f"{period_label(p)}: {format_figure(c.value or 0)}"
@@ -386,7 +179,7 @@ class StatementAnswerer:
         named = ask.role or ask.dates or ask.years or ask.quarter or ask.months
         if others and not named:  # a period asked for is answered alone
             parts.append("Các kỳ khác trong báo cáo — " + "; ".join(others) + ".")
-        note = _status_note(found)
+        note = status_note(found)
         quotes = [found.line.row] if found.line.row else []
         if found.cell.status in (DERIVED, RECOVERED) and found.cell.basis:
             # the lines the figure was worked out from, each cited: the user can check them
@@ -398,9 +191,9 @@ class StatementAnswerer:
                 figure = format_figure(other.cells[found.column].value or 0)
                 if other.chunk_id:
                     m = self._cite(sources, self._source(found.doc, other))
-                    shown.append(f"{_line_name(other)} {figure} [{m}]")
+                    shown.append(f"{line_name(other)} {figure} [{m}]")
                 else:  # a line the report does not print, itself worked out
-                    shown.append(f"{_line_name(other)} {figure} (tính được)")
+                    shown.append(f"{line_name(other)} {figure} (tính được)")
                 if other.row:
                     quotes.append(other.row)
             if shown:
@@ -409,7 +202,7 @@ class StatementAnswerer:
         answer = Answer(text, False, sources, asked.text, NAME, quotes=quotes).because(because)
         return with_status(answer, note)
 
-    def _change(self, asked: FinanceQuestion, found: _Found) -> Answer:
+    def _change(self, asked: FinanceQuestion, found: FoundCell) -> Answer:
         statement, line = found.statement, found.line
         periods = statement.periods
         base = self._base_column(statement, found.column, asked.period)
@@ -424,7 +217,7 @@ class StatementAnswerer:
         verb = "tăng" if diff > 0 else "giảm" if diff < 0 else "không đổi"
         unit = self._unit(found)
         text = (
-            f"{_line_name(line)} {verb} {format_figure(abs(diff))} {unit}"
+            f"{line_name(line)} {verb} {format_figure(abs(diff))} {unit}"
             + (
                 f" ({'+' if diff >= 0 else '−'}{format_number(abs(pct))} %)"
                 if pct is not None
@@ -448,7 +241,7 @@ class StatementAnswerer:
                         f"({sign}{format_number(abs(change / b.value * 100))} %)."
                     )
             text += self._structure(asked, statement, line)
-            revenue = _by_concept(found.doc, "net_revenue")
+            revenue = by_concept(found.doc, "net_revenue")
             if statement.kind == "income_statement" and revenue and line.concept != "net_revenue":
                 rev_line = revenue[0][1]
                 shares = [
@@ -460,7 +253,7 @@ class StatementAnswerer:
                     text += " Tỷ trọng trên doanh thu thuần — " + "; ".join(shares) + "."
         quotes = [line.row] if line.row else []
         answer = Answer(text, False, sources, asked.text, NAME, quotes=quotes)
-        return with_status(answer, _status_note(found))
+        return with_status(answer, status_note(found))
 
     @staticmethod
     def _structure(asked: FinanceQuestion, statement: Statement, line: Line) -> str:
@@ -518,8 +311,8 @@ class StatementAnswerer:
     # ratios --------------------------------------------------------------------------
     def _input(
         self, doc: DocumentStatements, terms: tuple[Target, ...] | tuple[tuple[int, str], ...]
-    ) -> tuple[list[tuple[int, _Found]], str]:
-        found: list[tuple[int, _Found]] = []
+    ) -> tuple[list[tuple[int, FoundCell]], str]:
+        found: list[tuple[int, FoundCell]] = []
         for term in terms:
             if isinstance(term, Target):
                 sign, pairs = (
@@ -530,7 +323,7 @@ class StatementAnswerer:
             else:
                 sign, concept = term
                 # a concept the report prints only as a variant ("…_net": net of provisions)
-                pairs = _by_concept(doc, concept) or [
+                pairs = by_concept(doc, concept) or [
                     (s, line)
                     for s in doc.statements
                     for line in s.lines
@@ -542,7 +335,7 @@ class StatementAnswerer:
             for statement, line in pairs:
                 column = self._ratio_column(statement)
                 if column is not None and line.cells[column].stated:
-                    hit = _Found(doc, statement, line, column)
+                    hit = FoundCell(doc, statement, line, column)
                     break
             if hit is None:
                 if isinstance(term, Target):
@@ -602,15 +395,15 @@ class StatementAnswerer:
         asked: FinanceQuestion,
         doc: DocumentStatements,
         name: str,
-        top: list[tuple[int, _Found]],
-        bottom: list[tuple[int, _Found]],
+        top: list[tuple[int, FoundCell]],
+        bottom: list[tuple[int, FoundCell]],
         percent: bool,
         average: bool,
         ratio_note: str = "",
     ) -> Answer | None:
         sources: list[Source] = []
 
-        def side(terms: list[tuple[int, _Found]]) -> tuple[int, str]:
+        def side(terms: list[tuple[int, FoundCell]]) -> tuple[int, str]:
             total, shown = 0, []
             for sign, f in terms:
                 n = self._cite(sources, self._source(doc, f.line))
@@ -684,7 +477,7 @@ class StatementAnswerer:
             and f"Mã chứng khoán: {card.ticker}" + (f" ({card.company})" if card.company else ""),
             "period": card.period
             and f"Kỳ báo cáo: {card.period}"
-            + (f", kết thúc ngày {_day(card.period_end)}" if card.period_end else ""),
+            + (f", kết thúc ngày {day_text(card.period_end)}" if card.period_end else ""),
             "auditor": card.auditor
             and f"{'Đơn vị soát xét' if card.assurance == 'reviewed' else 'Đơn vị kiểm toán'}: "
             f"{card.auditor}"
@@ -721,7 +514,7 @@ class StatementAnswerer:
             "total_liabilities",
             "profit_after_tax",
         ):
-            for statement, line in _by_concept(doc, concept):
+            for statement, line in by_concept(doc, concept):
                 column = self._ratio_column(statement)
                 if column is not None and line.cells[column].stated:
                     m = self._cite(sources, self._source(doc, line))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from hoidap.vietnamese import parse_figure
 from qa.finance_question import close_targets, read_question
-from qa.statement_answer import lines_of
+from qa.statement_lines import lines_of
 from qa.types import Source
 from store.statements import DocumentStatements
 
