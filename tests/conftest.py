@@ -101,16 +101,17 @@ class ChromaServer:
 
 # fixtures that start a service beside the tests: a test using one is marked `service`
 SERVICE_FIXTURES = frozenset({"chroma_server", "browser"})
-# fixtures (tests/ui) that start their own `hoidap serve`, about 10 s of CPU each (Gradio, the
-# model): a test using one is marked `slow`, so the fast tier stays under three minutes
-SERVE_FIXTURES = frozenset({"server", "auth_server", "keyed_server", "launch"})
+# fixtures (tests/ui) that start their own `hoidap serve`, or the `hoidap ingest` the servers
+# share, about 10 s of CPU each (Gradio, the model): a test using one is marked `slow`, so
+# the fast tier stays under three minutes
+SERVE_FIXTURES = frozenset({"server", "auth_server", "keyed_server", "launch", "ingested_dir"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark ``service`` every test that needs a Chroma server or a browser: those using
     :data:`SERVICE_FIXTURES` and the server half of a ``store_mode`` parametrization; mark
-    ``slow`` every test that starts a ``hoidap serve`` (:data:`SERVE_FIXTURES`).
-    ``make test-fast`` leaves them out; ``make test`` runs them."""
+    ``slow`` every test that starts a ``hoidap serve`` or ``hoidap ingest``
+    (:data:`SERVE_FIXTURES`). ``make test-fast`` leaves them out; ``make test`` runs them."""
     for item in items:
         callspec = getattr(item, "callspec", None)
         server_mode = callspec is not None and callspec.params.get("store_mode") == "server"
