@@ -49,7 +49,8 @@ test: install-dev /usr/bin/chromium /usr/share/fonts/truetype/dejavu/DejaVuSans.
 	$(PY) -m pytest
 
 # The fast tier, while working: no browser, no Chroma server, no answers from the local model
-# (markers slow, service, llm in pyproject.toml); a few minutes at most. CI runs `make test`.
+# (markers slow, service, llm in pyproject.toml); under three minutes on a 2-core laptop.
+# CI runs `make test`, every test.
 FAST := not slow and not service and not llm
 test-fast: install-dev /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 	$(PY) -m pytest -m "$(FAST)"

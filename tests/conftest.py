@@ -101,17 +101,25 @@ class ChromaServer:
 
 # fixtures that start a service beside the tests: a test using one is marked `service`
 SERVICE_FIXTURES = frozenset({"chroma_server", "browser"})
+# fixtures (tests/ui) that start their own `hoidap serve`, or the `hoidap ingest` the servers
+# share, about 10 s of CPU each (Gradio, the model): a test using one is marked `slow`, so
+# the fast tier stays under three minutes
+SERVE_FIXTURES = frozenset({"server", "auth_server", "keyed_server", "launch", "ingested_dir"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark ``service`` every test that needs a Chroma server or a browser: those using
-    :data:`SERVICE_FIXTURES` and the server half of a ``store_mode`` parametrization
-    (``make test-fast`` leaves them out; ``make test`` runs them)."""
+    :data:`SERVICE_FIXTURES` and the server half of a ``store_mode`` parametrization; mark
+    ``slow`` every test that starts a ``hoidap serve`` or ``hoidap ingest``
+    (:data:`SERVE_FIXTURES`). ``make test-fast`` leaves them out; ``make test`` runs them."""
     for item in items:
         callspec = getattr(item, "callspec", None)
         server_mode = callspec is not None and callspec.params.get("store_mode") == "server"
-        if server_mode or SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if server_mode or SERVICE_FIXTURES & fixtures:
             item.add_marker(pytest.mark.service)
+        if SERVE_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -6,11 +6,9 @@ answer in the text (figures digit by digit); unanswerable = right when abstained
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -25,12 +23,13 @@ from hoidap.report_eval import (
     is_wrong_figure,
     load_report_questions,
     numbers_in,
+    reports_bench_main,
     score,
     source_matches,
     verdict,
 )
 from qa.types import ABSTAIN_MESSAGE, Answer, Source
-from tests.conftest import CACHE_DIR, ROOT
+from tests.conftest import CACHE_DIR
 
 BCTC = "bao-cao-tai-chinh.pdf"
 THONG_TU = "thong-tu.pdf"
@@ -489,13 +488,9 @@ def test_hoidap_eval_scores_report_questions(
     assert "hit@1" not in table  # the other format's figures are not printed
 
 
-def _load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_reports", ROOT / "bench" / "reports.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+def bench_main(argv: list[str]) -> int:
+    """``bench/reports.py ARGV``: its tables on stdout, its progress on stderr."""
+    return reports_bench_main(argv, echo=print, note=lambda line: print(line, file=sys.stderr))
 
 
 def test_bench_reports_runs_and_skips_a_missing_model(
@@ -509,10 +504,9 @@ def test_bench_reports_runs_and_skips_a_missing_model(
     _use_env(monkeypatch, HOIDAP_K="1")
     # whether or not the model is installed here, the bench must say it skips it
     monkeypatch.setattr(qa.llm_server, "runtime_available", lambda: False)
-    bench = _load_bench()
     out = tmp_path / "bench.json"
     args = ["--reports", str(reports_dir), "--answerers", "extractive,local", "--ocr", "off"]
-    assert bench.main([*args, "--data-dir", str(tmp_path / "data"), "--json", str(out)]) == 0
+    assert bench_main([*args, "--data-dir", str(tmp_path / "data"), "--json", str(out)]) == 0
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert set(figures["questions"]) == {"questions.jsonl"}  # no finqa_dev.jsonl here
     answerers = figures["questions"]["questions.jsonl"]["answerers"]
@@ -569,10 +563,9 @@ def test_bench_reports_scores_both_question_files_one_file_per_index(
     (reports_dir / "finqa_dev.jsonl").write_text(
         "\n".join(json.dumps(q, ensure_ascii=False) for q in FINQA) + "\n", encoding="utf-8"
     )
-    bench = _load_bench()
     out, data = tmp_path / "bench.json", tmp_path / "data"
     args = ["--reports", str(reports_dir), "--answerers", "extractive", "--ocr", "off"]
-    assert bench.main([*args, "--scope", "one", "--data-dir", str(data), "--json", str(out)]) == 0
+    assert bench_main([*args, "--scope", "one", "--data-dir", str(data), "--json", str(out)]) == 0
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert figures["scope"] == "one"
     assert set(figures["ingest"]["per_file"]) == {
@@ -604,7 +597,7 @@ def test_bench_reports_scores_both_question_files_one_file_per_index(
     # --questions picks one file; a second run reuses the indexes and the shared cache
     capsys.readouterr()
     only = ["--questions", str(reports_dir / "finqa_dev.jsonl"), "--data-dir", str(data)]
-    assert bench.main([*args, *only, "--scope", "one", "--json", str(out)]) == 0
+    assert bench_main([*args, *only, "--scope", "one", "--json", str(out)]) == 0
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert set(figures["questions"]) == {"finqa_dev.jsonl"}
     assert set(figures["ingest"]["per_file"]) == {"xa-phong.md"}

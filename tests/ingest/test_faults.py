@@ -52,6 +52,7 @@ def _assert_in_step(settings: Settings) -> set[str]:
 
 
 # -- two ingests at once -----------------------------------------------------------------------
+@pytest.mark.slow  # two ingest processes, each loading the model: about 10 s
 def test_two_ingests_at_once_one_waits_and_neither_corrupts(tmp_path: Path) -> None:
     folder = sample_folder(tmp_path)
     data = tmp_path / "data"

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -134,6 +135,7 @@ def _fuzz(
     return runs
 
 
+@pytest.mark.slow  # runs for its whole time budget (BUDGET_SECONDS)
 def test_mutated_workbooks_only_raise_loader_errors() -> None:
     workbook = _workbook()
     _check(load_xlsx(workbook, Path("goc.xlsx"), OPTIONS))  # the seed itself reads
@@ -143,6 +145,7 @@ def test_mutated_workbooks_only_raise_loader_errors() -> None:
     assert runs >= 500, f"only {runs} runs in {BUDGET_SECONDS} s"
 
 
+@pytest.mark.slow  # runs for its whole time budget (BUDGET_SECONDS)
 def test_mutated_markdown_only_raises_loader_errors() -> None:
     seed = LLAMAPARSE + "\n" + HTML_TABLE
 

@@ -31,6 +31,11 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
+# one `hoidap ingest` of every hostile file, about two minutes of CPU on a 2-core laptop
+# (the bombs, and embedding the large ones that are read): out of make test-fast
+hostile_batch = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("hostile")
@@ -58,6 +63,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     }
 
 
+@hostile_batch
 def test_the_batch_finishes_with_the_good_file_in_and_no_traceback(hostile_run) -> None:  # type: ignore[no-untyped-def]
     done = hostile_run["done"]
     assert done.returncode == 0, done.stderr[-2000:]
@@ -72,6 +78,7 @@ def test_the_batch_finishes_with_the_good_file_in_and_no_traceback(hostile_run) 
     assert GOOD_FIGURE in result.text
 
 
+@hostile_batch
 @pytest.mark.parametrize("label", sorted(CASES))
 def test_each_hostile_file_has_the_outcome_it_should(hostile_run, label: str) -> None:  # type: ignore[no-untyped-def]
     report = hostile_run["report"]
@@ -97,6 +104,7 @@ def test_each_hostile_file_has_the_outcome_it_should(hostile_run, label: str) ->
         assert inner, "the folder named like a PDF is a folder: its files are read"
 
 
+@hostile_batch
 def test_limits_are_named_in_the_failure(hostile_run) -> None:  # type: ignore[no-untyped-def]
     failed = {Path(e["source"]).name: e["error"] for e in hostile_run["report"]["failed"]}
     assert "HOIDAP_INGEST_MAX_UNZIPPED_MB" in failed["bom.docx"]

@@ -43,6 +43,7 @@ def test_a_reader_over_its_memory_ceiling_is_stopped(tmp_path: Path) -> None:
         assert "4.321" in reader.load(good, LoadOptions()).text
 
 
+@pytest.mark.slow  # a separate script imports everything and ingests: about 7 s
 def test_a_plain_script_without_a_main_guard_can_ingest(tmp_path: Path) -> None:
     """The worker is a plain child process: nothing re-imports the user's script."""
     script = tmp_path / "nap.py"

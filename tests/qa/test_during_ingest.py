@@ -38,6 +38,7 @@ def document(version: int) -> str:
     return "\n\n".join(paragraphs)
 
 
+@pytest.mark.slow  # five ingests raced by three askers: 15-30 s on a 2-core laptop
 def test_answers_during_an_ingest_read_one_whole_version(
     settings: Settings, tmp_path: Path
 ) -> None:

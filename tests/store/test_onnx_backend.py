@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from hoidap.settings import Settings
 from store.embedder import Embedder
@@ -25,6 +26,7 @@ def _vectors(backend: str) -> tuple[np.ndarray, np.ndarray]:
     return embedder.encode(TEXTS, "passage"), embedder.encode(["tội phạm giảm"], "query")
 
 
+@pytest.mark.slow  # loads torch and three encoders: about 15 s
 def test_onnx_vectors_match_torch() -> None:
     torch_p, torch_q = _vectors("torch")
     for backend, floor in (("onnx", 0.9999), ("onnx-int8", 0.98)):
@@ -43,19 +45,23 @@ def test_int8_vector_of_a_text_does_not_depend_on_its_batch() -> None:
         assert np.array_equal(embedder.encode([text], "passage")[0], together[i])
 
 
-def test_default_backend_answers_without_torch(seeded: Settings) -> None:
+# `auto` (the default answerer) answers with the local model when it is installed, about a
+# minute here: marked `llm`; `extractive` walks the same embedding path without the model
+@pytest.mark.parametrize("answerer", ["extractive", pytest.param("auto", marks=pytest.mark.llm)])
+def test_default_backend_answers_without_torch(seeded: Settings, answerer: str) -> None:
     assert Settings().embedding_backend == "onnx-int8"
     probe = (
         "import json, sys\n"
         "from pathlib import Path\n"
         "from hoidap.settings import Settings\n"
         "from qa import answer\n"
-        "s = Settings(data_dir=Path(sys.argv[1]), cache_dir=Path(sys.argv[2]))\n"
+        "s = Settings(data_dir=Path(sys.argv[1]), cache_dir=Path(sys.argv[2]),\n"
+        "             answerer=sys.argv[3])\n"
         "a = answer('Tội phạm giảm bao nhiêu phần trăm?', settings=s)\n"
         "print(json.dumps({'text': a.text, 'torch': 'torch' in sys.modules}))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", probe, str(seeded.data_dir), str(seeded.cache_dir)],
+        [sys.executable, "-c", probe, str(seeded.data_dir), str(seeded.cache_dir), answerer],
         capture_output=True,
         text=True,
         env=dict(os.environ, PYTHONPATH=str(ROOT)),

@@ -1,7 +1,7 @@
 """See the source: a citation opens the page of the original file with the passage marked.
 
 First the helpers on a real index (the sample report and a scanned balance sheet, ingested
-by ``hoidap ingest``, the scan recognized by Tesseract), then a real ``hoidap serve`` in
+with the scan recognized by Tesseract), then a real ``hoidap serve`` in
 headless Chromium: click ``[1]``, see the passage in its text (TXT) or on its page image
 (scan, boxed from the OCR word boxes), turn pages, download the original; a chunk id that
 is not indexed (or a path) is refused with a message; signed out, nothing opens.
@@ -21,8 +21,9 @@ import pytest
 
 from hoidap.settings import Settings
 from ingest.layout import Word
+from tests.conftest import make_settings
 from tests.report_files import write_scanned_pdf
-from tests.ui.conftest import SAMPLE_DIR, run_ingest
+from tests.ui.conftest import SAMPLE_DIR
 from tests.ui.test_app import SEED_QUESTIONS, ask_in_page, last_answer, open_page
 from ui import render
 from ui.source_view import (
@@ -84,11 +85,15 @@ def test_a_passage_that_is_not_on_the_page_marks_nothing() -> None:
 # =============================================================================================
 @pytest.fixture(scope="module")
 def scan_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir with the sample report and a scan ingested by ``hoidap ingest`` (OCR)."""
+    """A data dir with the sample report and a scan ingested (OCR), in this process: a
+    ``hoidap ingest`` subprocess would load the model a second time for the same index."""
+    from ingest import ingest
+
     root = tmp_path_factory.mktemp("source-view")
     scan = write_scanned_pdf(root / SCAN_NAME)
     data_dir = root / "data"
-    run_ingest(data_dir, scan, SAMPLE_DIR)
+    report = ingest([scan, SAMPLE_DIR], settings=make_settings(data_dir))
+    assert len(report.added) == 2 and not report.failed, report.failed
     return data_dir
 
 
