@@ -44,12 +44,6 @@ def cut_reason(question: str) -> Why | None:
     return why(Reason.QUESTION_CUT, limit=MAX_QUESTION_CHARS)
 
 
-def cut_note(question: str) -> str | None:
-    """What to tell the user when only the start of a very long question was used."""
-    cut = cut_reason(question)
-    return cut.text if cut is not None else None
-
-
 def with_note(answer: Answer, note: str | Why | None) -> Answer:
     """``answer`` with ``note`` added after any note it has (a :class:`Why` adds its
     reasons too)."""
